@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Set up and run the project with nothing but Python 3.11+.
+
+    python3 tasks.py run     create or reuse .venv, install requirements.txt, start the dashboard
+    python3 tasks.py test    create or reuse .venv, install requirements-dev.txt, run every test
+
+A requirements file is installed again only when it changes (a stamp in .venv records its
+hash), so a second run starts at once. Uses only the standard library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+PORT = os.environ.get("BREAKEVEN_PORT", "8501")
+ADDRESS = os.environ.get("BREAKEVEN_ADDRESS", "127.0.0.1")
+
+
+def fail(message: str) -> None:
+    print(f"tasks.py: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def run(*cmd: str | Path) -> None:
+    result = subprocess.run([str(c) for c in cmd], cwd=ROOT)
+    if result.returncode != 0:
+        fail(f"command failed ({result.returncode}): {' '.join(map(str, cmd))}")
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):
+        fail(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
+    if PY.exists():
+        return
+    result = subprocess.run([sys.executable, "-m", "venv", str(VENV)], cwd=ROOT)
+    if result.returncode != 0 or not PY.exists():
+        shutil.rmtree(VENV, ignore_errors=True)
+        fail(
+            "could not create .venv. On Debian the venv module is a separate package: "
+            "sudo apt-get install python3-venv (or python3.11-venv), then run this again."
+        )
+
+
+def ensure_requirements(requirements: str) -> None:
+    """Install ``requirements`` (and the project itself, editable) unless already done."""
+    files = [ROOT / "requirements.txt", ROOT / "requirements-dev.txt", ROOT / "pyproject.toml"]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files if f.exists())).hexdigest()[:16]
+    stamp = VENV / f".installed-{Path(requirements).stem}-{digest}"
+    if stamp.exists():
+        return
+    run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", requirements)
+    run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps", "-e", ".")
+    for old in VENV.glob(f".installed-{Path(requirements).stem}-*"):
+        old.unlink()
+    stamp.touch()
+
+
+def cmd_run(extra: list[str]) -> None:
+    ensure_venv()
+    ensure_requirements("requirements.txt")
+    print(f"breakeven: starting the dashboard at http://localhost:{PORT}", flush=True)
+    os.execv(
+        str(PY),
+        [
+            str(PY), "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.address", ADDRESS,
+            "--server.port", PORT,
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+            *extra,
+        ],
+    )
+
+
+def cmd_test(extra: list[str]) -> None:
+    ensure_venv()
+    ensure_requirements("requirements-dev.txt")
+    result = subprocess.run([str(PY), "-m", "pytest", *extra], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        fail(f"usage: python3 tasks.py {{{'|'.join(COMMANDS)}}} [extra arguments]")
+    COMMANDS[sys.argv[1]](sys.argv[2:])
