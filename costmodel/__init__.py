@@ -1,0 +1,67 @@
+"""costmodel: buy the box or pay the API? Local-vs-API cost of running open-weight LLMs.
+
+Data flows one way:
+
+    data/*.csv -> catalog (the only reader of files) -> schema (frozen, bounded models)
+               -> fit, speed, pricing, ownership (pure functions) -> breakeven (results, curves)
+
+=====================  =====================================================================
+``load_catalog``       the validated catalogue of ``data/``: builds, models (with quants), prices
+``Build`` ...          ``Build``, ``Model``, ``Quant``, ``ApiPrice``, ``Usage``, ``Scenario``
+``compare``            local against API for a ``Scenario``: verdict, break-even, curve
+``volume_curve``       cost per million tokens against monthly volume, capacity marked
+``blended_usd_per_mtok``  the price of a million tokens of an input/output/cached mix
+``check_fit``          whether a build holds a quant, and where the bytes live
+``estimate_speed``     decode and prefill speed, with the bandwidth ceiling
+``kv_cache_gb``        KV-cache size at a context length
+``CostModelError``     the one error class (a ``ValueError``)
+``GLOSSARY``           every name with its unit and meaning
+=====================  =====================================================================
+
+>>> import costmodel as cm
+>>> cat = cm.load_catalog()
+>>> model = cat.models["glm-5.2"]
+>>> usage = cm.Usage(tokens_per_month=50e6, input_share=0.75)
+>>> round(cm.blended_usd_per_mtok(cat.prices["zai/glm-5.2"], usage), 2)
+2.15
+"""
+
+from __future__ import annotations
+
+from .breakeven import CURVE_COLUMNS, Comparison, Verdict, compare, volume_curve
+from .catalog import Catalog, load_catalog
+from .errors import CostModelError
+from .fit import Fit, check_fit, kv_cache_gb
+from .glossary import GLOSSARY
+from .pricing import blended_usd_per_mtok, sum_of_prices_usd
+from .schema import ApiPrice, Build, Model, Quant, Scenario, Usage
+from .speed import Speed, SpeedParams, estimate_speed
+from .units import HOURS_PER_MONTH, TOKENS_PER_MTOK
+
+__all__ = [
+    "CURVE_COLUMNS",
+    "GLOSSARY",
+    "HOURS_PER_MONTH",
+    "TOKENS_PER_MTOK",
+    "ApiPrice",
+    "Build",
+    "Catalog",
+    "Comparison",
+    "CostModelError",
+    "Fit",
+    "Model",
+    "Quant",
+    "Scenario",
+    "Speed",
+    "SpeedParams",
+    "Usage",
+    "Verdict",
+    "blended_usd_per_mtok",
+    "check_fit",
+    "compare",
+    "estimate_speed",
+    "kv_cache_gb",
+    "load_catalog",
+    "sum_of_prices_usd",
+    "volume_curve",
+]

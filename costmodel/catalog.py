@@ -1,0 +1,270 @@
+"""The catalogue: the curated, sourced data in ``data/``, validated row by row.
+
+This module is the only reader of files. ``load_catalog()`` reads
+
+=================  ===========================================================
+``builds.csv``     machines (``Build``), one per row
+``models.csv``     open-weight models (``Model``), one per row
+``quants.csv``     their quantisations (``Quant``), one per (model_id, quant)
+``prices.csv``     API offerings (``ApiPrice``), one per ``provider/model``
+=================  ===========================================================
+
+and returns a ``Catalog`` whose ``builds``, ``models`` and ``prices`` are dicts by id. Every row
+must carry ``source`` and ``as_of``. A bad row raises ``CostModelError`` naming the file, the
+row (counting the header as row 1, as a spreadsheet does), the column and the reason, e.g.
+``builds.csv row 7, power_load_w: must be > 0, got -300``; every bad row of every file is
+listed, not only the first. A duplicate id or a reference to an id that does not exist is an
+error too, never a silent zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import CostModelError
+from .schema import ApiPrice, Build, Model, Quant
+
+#: environment variable naming another data directory
+DATA_DIR_ENV = "BREAKEVEN_DATA_DIR"
+
+#: bits per weight may differ from file_size_gb x 8 / total_params_b by this share (GGUF files
+#: hold metadata and keep some tensors at other widths) before the row is rejected as a mismatch
+BITS_PER_WEIGHT_TOLERANCE = 0.25
+
+
+@dataclasses.dataclass(frozen=True)
+class FileSpec:
+    """What one catalogue file holds: its row model, id column, and columns that may not be empty."""
+
+    name: str
+    model: type[BaseModel]
+    key: tuple[str, ...]
+    required: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column the file may have, in the model's order."""
+        return tuple(f for f in self.model.model_fields if f != "quants")
+
+
+_PROVENANCE = ("source", "as_of")
+
+BUILDS = FileSpec(
+    "builds.csv",
+    Build,
+    ("build_id",),
+    (
+        "build_id", "name", "capex_usd", "gpu_count", "multi_gpu_mode", "interconnect", "unified_memory",
+        "system_ram_gb", "ram_bandwidth_gbs", "power_load_w", "power_idle_w", "lifetime_months",
+        "resale_fraction", *_PROVENANCE,
+    ),
+)
+MODELS = FileSpec(
+    "models.csv",
+    Model,
+    ("model_id",),
+    (
+        "model_id", "name", "total_params_b", "active_params_b", "n_layers", "n_kv_heads", "head_dim",
+        "attention", "max_context_tokens", *_PROVENANCE,
+    ),
+)
+QUANTS = FileSpec(
+    "quants.csv",
+    Quant,
+    ("model_id", "quant"),
+    ("model_id", "quant", "file_size_gb", "bits_per_weight", *_PROVENANCE),
+)
+PRICES = FileSpec(
+    "prices.csv",
+    ApiPrice,
+    ("price_id",),
+    ("price_id", "provider", "model", "input_usd_per_mtok", "output_usd_per_mtok", *_PROVENANCE),
+)
+SPECS = (BUILDS, MODELS, QUANTS, PRICES)
+
+
+@dataclasses.dataclass(frozen=True)
+class Catalog:
+    """Validated builds, models (with their quants) and API prices, each a dict by id."""
+
+    builds: dict[str, Build]
+    models: dict[str, Model]
+    prices: dict[str, ApiPrice]
+    data_dir: Path | None = None
+
+    def quant(self, model_id: str, quant: str) -> Quant:
+        """The quant ``quant`` of model ``model_id``, with a clear error when either is unknown."""
+        model = lookup(self.models, model_id, "model")
+        return lookup(model.quants, quant, f"quant of {model_id}")
+
+
+def lookup(table: dict[str, Any], key: str, what: str) -> Any:
+    """``table[key]``, or a ``CostModelError`` naming what was asked and the closest ids."""
+    try:
+        return table[key]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(key, list(table), n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise CostModelError(f"unknown {what} {key!r}{hint}") from None
+
+
+def default_data_dir() -> Path:
+    """``$BREAKEVEN_DATA_DIR`` if set, else the repository's ``data/`` beside the package."""
+    env = os.environ.get(DATA_DIR_ENV)
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+
+
+def read_rows(text: str, spec: FileSpec, label: str | None = None) -> tuple[list[tuple[int, BaseModel]], list[str]]:
+    """Parse CSV ``text`` as ``spec`` rows: (row number, object) pairs and error sentences.
+
+    Empty cells are missing values: an error in a column that may not be empty, the model's
+    default (usually ``None``) otherwise.
+    """
+    label = label or spec.name
+    errors: list[str] = []
+    rows: list[tuple[int, BaseModel]] = []
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        return [], [f"{label}: not a readable CSV ({exc})"]
+    if not header:
+        return [], [f"{label}: empty file (expected a header row: {', '.join(spec.columns)})"]
+    header = [h.strip() for h in header]
+    reader.fieldnames = header
+    known = set(spec.columns)
+    unknown = [h for h in header if h not in known]
+    missing = [c for c in spec.required if c not in header]
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if unknown:
+        errors.append(f"{label} row 1: unknown column(s) {', '.join(map(repr, unknown))}")
+    if missing:
+        errors.append(f"{label} row 1: missing column(s) {', '.join(missing)}")
+    if duplicated:
+        errors.append(f"{label} row 1: column(s) named twice: {', '.join(duplicated)}")
+    if errors:
+        return [], errors
+    try:
+        for record in reader:
+            line = reader.line_num
+            if None in record:
+                errors.append(f"{label} row {line}: more cells than columns ({len(header)})")
+                continue
+            cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}
+            if all(v in ("", None) for v in cells.values()):
+                continue
+            empty_required = [c for c in spec.required if cells.get(c) in ("", None)]
+            for column in empty_required:
+                errors.append(f"{label} row {line}, {column}: is required but empty")
+            if empty_required:
+                continue
+            fields = {k: v for k, v in cells.items() if v not in ("", None)}
+            try:
+                rows.append((line, spec.model(**fields)))
+            except CostModelError as exc:
+                for where, why in exc.details:
+                    errors.append(f"{label} row {line}" + (f", {where}" if where else "") + f": {why}")
+    except csv.Error as exc:
+        errors.append(f"{label} row {reader.line_num}: not a readable CSV ({exc})")
+    return rows, errors
+
+
+def _keyed(rows: Iterable[tuple[int, BaseModel]], spec: FileSpec, errors: list[str]) -> dict[Any, BaseModel]:
+    """Rows by their id, with an error for each duplicate."""
+    out: dict[Any, BaseModel] = {}
+    first: dict[Any, int] = {}
+    for line, obj in rows:
+        key = tuple(getattr(obj, k) for k in spec.key)
+        key = key[0] if len(key) == 1 else key
+        if key in out:
+            shown = key if isinstance(key, str) else "/".join(key)
+            errors.append(f"{spec.name} row {line}, {spec.key[-1]}: duplicate id {shown!r} (first in row {first[key]})")
+            continue
+        out[key] = obj
+        first[key] = line
+    return out
+
+
+def _read_file(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CostModelError(f"{path}: catalogue file not found") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CostModelError(f"{path.name}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+
+
+def build_catalog(
+    builds: list[tuple[int, Build]],
+    models: list[tuple[int, Model]],
+    quants: list[tuple[int, Quant]],
+    prices: list[tuple[int, ApiPrice]],
+    errors: list[str],
+    data_dir: Path | None = None,
+) -> Catalog:
+    """Join parsed rows into a ``Catalog``, checking ids across files; raise on any error."""
+    build_map = _keyed(builds, BUILDS, errors)
+    model_map = _keyed(models, MODELS, errors)
+    quant_map = _keyed(quants, QUANTS, errors)
+    price_map = _keyed(prices, PRICES, errors)
+    lines = {(q.model_id, q.quant): line for line, q in quants}
+
+    by_model: dict[str, dict[str, Quant]] = {}
+    for (model_id, name), q in quant_map.items():
+        line = lines[(model_id, name)]
+        model = model_map.get(model_id)
+        if model is None:
+            if model_id not in {m.model_id for _, m in models}:
+                errors.append(f"quants.csv row {line}, model_id: unknown model {model_id!r} (not in models.csv)")
+            continue
+        derived = q.file_size_gb * 8 / model.total_params_b
+        if abs(q.bits_per_weight - derived) > BITS_PER_WEIGHT_TOLERANCE * derived:
+            errors.append(
+                f"quants.csv row {line}, bits_per_weight: {q.bits_per_weight:g} disagrees with "
+                f"file_size_gb x 8 / total_params_b = {derived:.2f} for {model_id}"
+            )
+            continue
+        by_model.setdefault(model_id, {})[name] = q
+    price_lines = {p.price_id: line for line, p in prices}
+    for pid, price in price_map.items():
+        ref = price.open_weights_model_id
+        if ref is not None and ref not in model_map:
+            errors.append(f"prices.csv row {price_lines[pid]}, open_weights_model_id: unknown model {ref!r}")
+    if errors:
+        shown = "\n  ".join(errors[:50])
+        more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
+        raise CostModelError(f"catalogue has {len(errors)} error(s):\n  {shown}{more}")
+    full_models = {
+        mid: m.model_copy(update={"quants": by_model.get(mid, {})}) for mid, m in model_map.items()
+    }
+    return Catalog(builds=build_map, models=full_models, prices=price_map, data_dir=data_dir)
+
+
+def load_catalog(data_dir: str | Path | None = None) -> Catalog:
+    """Read and validate ``builds.csv``, ``models.csv``, ``quants.csv`` and ``prices.csv``.
+
+    >>> cat = load_catalog()
+    >>> cat.prices["zai/glm-5.2"].input_usd_per_mtok, cat.prices["zai/glm-5.2"].output_usd_per_mtok
+    (1.4, 4.4)
+    """
+    directory = Path(data_dir) if data_dir is not None else default_data_dir()
+    errors: list[str] = []
+    parsed = []
+    for spec in SPECS:
+        rows, row_errors = read_rows(_read_file(directory / spec.name), spec)
+        parsed.append(rows)
+        errors.extend(row_errors)
+    builds, models, quants, prices = parsed
+    return build_catalog(builds, models, quants, prices, errors, data_dir=directory)

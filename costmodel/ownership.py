@@ -1,0 +1,116 @@
+"""What owning a build costs: capex charged, resale value, electricity, maintenance, capacity.
+
+* **Capex** is paid at month 0; ``dual_use_share`` of it (and of its resale value) is charged to
+  LLM work. When the horizon outlasts ``lifetime_months`` and ``replace_at_end_of_life`` is set,
+  the machine is sold at its resale value and bought again at each end of life.
+* **Value if sold at month m** falls in a straight line from capex to
+  ``capex x resale_fraction`` over the lifetime (and stays there if the machine is kept).
+* **Electricity** per month = (hours at load x ``power_load_w`` + hours powered but idle x
+  ``power_idle_w``) / 1000 x ``electricity_usd_per_kwh``. The box is powered ``hours_per_day``
+  hours a day and off otherwise.
+* **Capacity**: a token mix needs ``output / decode_tok_s + input / prefill_tok_s`` seconds of
+  load; the most tokens a month are the powered hours over the hours per token.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from .units import DAYS_PER_MONTH, SECONDS_PER_HOUR, TOKENS_PER_MTOK, W_PER_KW
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def hours_per_token(decode_tok_s: float, prefill_tok_s: float, input_share: float) -> float:
+    """Hours of load one token of the mix takes [h].
+
+    At 6 tok/s of decode, a million output tokens take 46.3 hours:
+
+    >>> round(hours_per_token(6.0, 100.0, input_share=0.0) * 1e6, 1)
+    46.3
+    """
+    seconds = (1.0 - input_share) / decode_tok_s + input_share / prefill_tok_s
+    return seconds / SECONDS_PER_HOUR
+
+
+def powered_hours_per_month(hours_per_day: float) -> float:
+    """Hours a month the box is on [h] (730.5 at 24 hours a day)."""
+    return hours_per_day * DAYS_PER_MONTH
+
+
+def capacity_tok_per_month(hours_per_token_h: float, hours_per_day: float) -> float:
+    """Most tokens of the mix a build can serve in a month [tokens/month].
+
+    At 3 tok/s, 24 hours a day, all output: about 7.9 M tokens a month (the article's "8 M"):
+
+    >>> round(capacity_tok_per_month(hours_per_token(3.0, 100.0, 0.0), 24) / 1e6, 2)
+    7.89
+    """
+    if hours_per_token_h <= 0:
+        return float("inf")
+    return powered_hours_per_month(hours_per_day) / hours_per_token_h
+
+
+def electricity_usd(
+    load_hours: FloatArray | float,
+    powered_hours: float,
+    power_load_w: float,
+    power_idle_w: float,
+    electricity_usd_per_kwh: float,
+) -> FloatArray | float:
+    """Electricity for a month with ``load_hours`` of work in ``powered_hours`` on [USD].
+
+    A 1 kW box generating 46.3 hours at $0.15/kWh spends $6.94 (the article's figure for a
+    million tokens at 6 tok/s):
+
+    >>> round(float(electricity_usd(1e6 / 6 / 3600, 1e6 / 6 / 3600, 1000, 100, 0.15)), 2)
+    6.94
+    """
+    idle_hours = np.subtract(powered_hours, load_hours)
+    kwh = (np.multiply(load_hours, power_load_w) + np.multiply(idle_hours, power_idle_w)) / W_PER_KW
+    return np.multiply(kwh, electricity_usd_per_kwh)
+
+
+def replacement_months(horizon_months: int, lifetime_months: int, replace_at_end_of_life: bool) -> FloatArray:
+    """Months strictly inside the horizon at which the machine is sold and bought again.
+
+    >>> replacement_months(60, 24, True).tolist()
+    [24.0, 48.0]
+    >>> replacement_months(48, 24, True).tolist()
+    [24.0]
+    """
+    if not replace_at_end_of_life or lifetime_months >= horizon_months:
+        return np.empty(0)
+    return np.arange(lifetime_months, horizon_months, lifetime_months, dtype=float)
+
+
+def resale_value_usd(
+    capex_usd: float,
+    resale_fraction: float,
+    lifetime_months: int,
+    horizon_months: int,
+    replace_at_end_of_life: bool = True,
+) -> FloatArray:
+    """What the machine in use would sell for at each month 0..horizon [USD].
+
+    Straight line from capex to ``capex x resale_fraction`` over the lifetime; a replaced
+    machine starts again from capex, a kept one stays at its end-of-life value:
+
+    >>> resale_value_usd(10_000, 0.3, 24, 48)[[0, 12, 24, 36, 48]].round(2).tolist()
+    [10000.0, 6500.0, 10000.0, 6500.0, 3000.0]
+    >>> resale_value_usd(10_000, 0.3, 24, 48, replace_at_end_of_life=False)[[12, 24, 48]].round(2).tolist()
+    [6500.0, 3000.0, 3000.0]
+    """
+    months = np.arange(horizon_months + 1, dtype=float)
+    if replace_at_end_of_life:
+        replaced = replacement_months(horizon_months, lifetime_months, True)
+        age = months - lifetime_months * np.searchsorted(replaced, months, side="right")
+    else:
+        age = np.minimum(months, lifetime_months)
+    return capex_usd * (1.0 - (1.0 - resale_fraction) * age / lifetime_months)
+
+
+def per_mtok(usd: float, tokens: float) -> float | None:
+    """USD per million tokens, or None when there is not even one token."""
+    return usd / tokens * TOKENS_PER_MTOK if tokens >= 1 else None

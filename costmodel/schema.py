@@ -1,0 +1,272 @@
+"""The inputs of the model: small, frozen, physically bounded pydantic models.
+
+=================  =========================================================================
+``Build``          a machine that runs a model locally (one row of ``data/builds.csv``)
+``Quant``          one quantisation of a model: file size, bits per weight, quality retained
+``Model``          an open-weight model's architecture, with its quants by name
+``ApiPrice``       one API offering's per-token prices (one row of ``data/prices.csv``)
+``Usage``          tokens per month and their mix: input share, cached share of input, growth
+``Scenario``       everything ``compare`` needs: build, model, quant, price, usage, assumptions
+=================  =========================================================================
+
+Bounds document the domain and make bad input fail at the door with a message. Empty means
+missing, never zero: an optional field is ``None`` when not given. Field names carry their
+units and are the same strings as the CSV headers (see ``costmodel.glossary``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import CostModelError
+from .validation import error_details
+
+_CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+
+Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+Text = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=8000)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Confidence = Literal["sourced", "derived", "estimate", "mixed"]
+
+#: Share of unified memory the GPU may wire by default when a build does not say. macOS caps
+#: GPU-wired memory (``iogpu.wired_limit_mb``) at about 75% of RAM on large-memory Macs; see
+#: ``data/builds.csv`` for the sources of each build's figure.
+DEFAULT_GPU_USABLE_FRACTION = 0.75
+
+
+class _Frozen(BaseModel):
+    """Base of every input: frozen, bounded, and failing with a ``CostModelError`` that says why."""
+
+    model_config = _CONFIG
+
+    def __init__(self, /, **data: object) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            details = error_details(exc)
+            text = "; ".join(f"{where}: {why}" if where else why for where, why in details)
+            raise CostModelError(f"{type(self).__name__}: {text}", details) from None
+
+
+class _Provenance(_Frozen):
+    """Where a figure came from. Catalogue rows must carry both; hand-made objects may not."""
+
+    confidence: Confidence | None = None
+    note: LongText = ""
+    source: LongText = "user input"
+    as_of: dt.date | None = None
+
+
+class Build(_Provenance):
+    """A machine that runs a model locally.
+
+    Memory is described per GPU (``vram_*`` fields) for discrete cards, and by the system-RAM
+    fields for the one pool of a unified-memory machine (Apple silicon, Strix Halo, DGX Spark).
+    A CPU-only server has ``gpu_count`` 0.
+    """
+
+    build_id: Id
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    capex_usd: Annotated[float, Field(gt=0, le=100_000_000)]
+    gpu_name: Text | None = None
+    gpu_count: Annotated[int, Field(ge=0, le=256)] = 1
+    vram_gb_per_gpu: Annotated[float, Field(gt=0, le=4096)] | None = None
+    vram_bandwidth_gbs: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    gpu_fp16_tflops: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    multi_gpu_mode: Literal["layer", "tensor"] = "layer"
+    interconnect: Literal["pcie", "nvlink", "none"] = "none"
+    unified_memory: bool = False
+    gpu_usable_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
+    system_ram_gb: Annotated[float, Field(gt=0, le=1_000_000)]
+    ram_bandwidth_gbs: Annotated[float, Field(gt=0, le=100_000)]
+    cpu_tflops: Annotated[float, Field(gt=0, le=10_000)] | None = None
+    power_load_w: Annotated[float, Field(gt=0, le=1_000_000)]
+    power_idle_w: Annotated[float, Field(ge=0, le=1_000_000)]
+    lifetime_months: Annotated[int, Field(gt=0, le=240)] = 48
+    resale_fraction: Share = 0.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Build:
+        if self.power_idle_w > self.power_load_w:
+            raise ValueError(
+                f"power_idle_w ({self.power_idle_w:g} W) must not exceed power_load_w "
+                f"({self.power_load_w:g} W)"
+            )
+        if self.unified_memory:
+            if self.gpu_count > 1:
+                raise ValueError("a unified-memory build has one GPU sharing the RAM: gpu_count must be 0 or 1")
+            if self.gpu_count == 1 and self.gpu_fp16_tflops is None:
+                raise ValueError("gpu_fp16_tflops is required for a unified-memory build with a GPU")
+        elif self.gpu_count > 0:
+            for field in ("vram_gb_per_gpu", "vram_bandwidth_gbs", "gpu_fp16_tflops"):
+                if getattr(self, field) is None:
+                    raise ValueError(f"{field} is required when gpu_count is {self.gpu_count} (discrete GPUs)")
+        if self.gpu_count > 1 and self.interconnect == "none":
+            raise ValueError("interconnect must be pcie or nvlink when gpu_count > 1")
+        if self.gpu_count == 0 and self.cpu_tflops is None:
+            raise ValueError("cpu_tflops is required for a CPU-only build (gpu_count 0)")
+        return self
+
+    @property
+    def usable_gpu_fraction(self) -> float:
+        """Share of unified memory the GPU may use at the default cap [0-1]."""
+        if self.gpu_usable_fraction is not None:
+            return self.gpu_usable_fraction
+        return DEFAULT_GPU_USABLE_FRACTION
+
+
+class Quant(_Provenance):
+    """One quantisation of a model: a file of ``file_size_gb`` holding the weights."""
+
+    quant: Annotated[str, Field(min_length=1, max_length=60)]
+    model_id: Id | None = None
+    file_size_gb: Annotated[float, Field(gt=0, le=100_000)]
+    bits_per_weight: Annotated[float, Field(gt=0, le=64)]
+    quality_retained: Annotated[float, Field(gt=0, le=1)] | None = None
+    quality_confidence: Literal["sourced", "estimate"] | None = None
+    min_memory_gb: Annotated[float, Field(gt=0, le=100_000)] | None = None
+
+
+class Model(_Provenance):
+    """An open-weight model: parameter counts and the attention shape that sizes its KV cache.
+
+    ``attention`` is ``gqa`` (K and V cached per KV head: 2 x n_kv_heads x head_dim elements per
+    layer per token) or ``mla`` (one compressed latent per layer per token: set ``n_kv_heads`` 1
+    and ``head_dim`` to its width, e.g. 512 + 64 = 576 for DeepSeek V3).
+    """
+
+    model_id: Id
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    total_params_b: Annotated[float, Field(gt=0, le=100_000)]
+    active_params_b: Annotated[float, Field(gt=0, le=100_000)]
+    shared_params_b: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    n_layers: Annotated[int, Field(gt=0, le=1000)]
+    n_kv_heads: Annotated[int, Field(gt=0, le=1024)]
+    head_dim: Annotated[int, Field(gt=0, le=8192)]
+    attention: Literal["gqa", "mla"] = "gqa"
+    kv_window_tokens: Annotated[int, Field(gt=0, le=100_000_000)] | None = None
+    kv_windowed_layer_share: Share = 0.0
+    max_context_tokens: Annotated[int, Field(gt=0, le=100_000_000)]
+    license: Text = ""
+    quants: dict[str, Quant] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Model:
+        if self.active_params_b > self.total_params_b:
+            raise ValueError(
+                f"active_params_b ({self.active_params_b:g}) must not exceed total_params_b "
+                f"({self.total_params_b:g})"
+            )
+        if self.shared_params_b is not None and self.shared_params_b > self.active_params_b:
+            raise ValueError(
+                f"shared_params_b ({self.shared_params_b:g}) must not exceed active_params_b "
+                f"({self.active_params_b:g})"
+            )
+        if self.kv_windowed_layer_share > 0 and self.kv_window_tokens is None:
+            raise ValueError("kv_window_tokens is required when kv_windowed_layer_share > 0")
+        for name, quant in self.quants.items():
+            if name != quant.quant:
+                raise ValueError(f"quants key {name!r} differs from the quant's name {quant.quant!r}")
+        return self
+
+    @property
+    def is_moe(self) -> bool:
+        """True for a mixture-of-experts model (fewer active than total parameters)."""
+        return self.active_params_b < self.total_params_b
+
+
+class ApiPrice(_Provenance):
+    """One API offering's prices per million tokens [USD/Mtok].
+
+    Cached input is a part of input billed at ``cached_input_usd_per_mtok`` where the provider
+    offers it; blank means no discount (cached tokens are billed as ordinary input).
+    """
+
+    price_id: Annotated[str, Field(min_length=3, max_length=160)]
+    provider: Annotated[str, Field(min_length=1, max_length=60)]
+    model: Annotated[str, Field(min_length=1, max_length=100)]
+    input_usd_per_mtok: Annotated[float, Field(ge=0, le=10_000)]
+    output_usd_per_mtok: Annotated[float, Field(ge=0, le=10_000)]
+    cached_input_usd_per_mtok: Annotated[float, Field(ge=0, le=10_000)] | None = None
+    open_weights_model_id: Id | None = None
+    region: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ApiPrice:
+        if self.price_id != f"{self.provider}/{self.model}":
+            raise ValueError(
+                f"price_id must be provider/model ({self.provider}/{self.model}), got {self.price_id!r}"
+            )
+        if self.input_usd_per_mtok == 0 and self.output_usd_per_mtok == 0:
+            raise ValueError("input and output prices are both 0: a missing price is not a free one")
+        return self
+
+
+class Usage(_Frozen):
+    """How many tokens a month, and their mix.
+
+    ``tokens_per_month`` counts input and output together. ``input_share`` is the share of them
+    that is input (0.75 is a 3:1 input:output mix); ``cached_input_share`` is the share of the
+    input read from the provider's prompt cache (a part of input, never billed twice).
+    ``monthly_growth`` compounds: month m uses ``tokens_per_month x (1 + growth)^(m-1)``.
+    """
+
+    tokens_per_month: Annotated[float, Field(ge=0, le=1e13)]
+    input_share: Share = 0.75
+    cached_input_share: Share = 0.0
+    monthly_growth: Annotated[float, Field(ge=-0.5, le=2.0)] = 0.0
+
+
+class Scenario(_Frozen):
+    """Everything ``compare`` needs: a build, a model and quant, an API price, usage, assumptions.
+
+    Defaults: electricity 0.15 USD/kWh (the article's figure), a 60-month horizon, powered 24 h a
+    day, the whole capex charged to LLM work (``dual_use_share`` 1.0), no maintenance, speeds
+    estimated from the build (``decode_tok_s`` and ``prefill_tok_s`` override them with measured
+    figures), an 8,192-token context with an f16 KV cache, the overflow above capacity sent to
+    the same API (``overflow_price`` names another), the machine replaced at the end of its
+    lifetime when the horizon is longer, and macOS's GPU memory cap raised on unified-memory Macs
+    (``raise_gpu_memory_cap``, as people running large models do; False uses the build's
+    ``gpu_usable_fraction``).
+    """
+
+    build: Build
+    model: Model
+    quant: Quant
+    price: ApiPrice
+    usage: Usage
+    electricity_usd_per_kwh: Annotated[float, Field(ge=0, le=10)] = 0.15
+    horizon_months: Annotated[int, Field(ge=1, le=240)] = 60
+    hours_per_day: Annotated[float, Field(gt=0, le=24)] = 24.0
+    decode_tok_s: Annotated[float, Field(gt=0, le=1_000_000)] | None = None
+    prefill_tok_s: Annotated[float, Field(gt=0, le=10_000_000)] | None = None
+    dual_use_share: Share = 1.0
+    maintenance_usd_per_month: Annotated[float, Field(ge=0, le=1_000_000)] = 0.0
+    overflow_price: ApiPrice | None = None
+    context_tokens: Annotated[int, Field(ge=1, le=100_000_000)] = 8192
+    kv_cache_dtype: Literal["f16", "q8_0", "q4_0"] = "f16"
+    raise_gpu_memory_cap: bool = True
+    replace_at_end_of_life: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if self.quant.model_id is not None and self.quant.model_id != self.model.model_id:
+            raise ValueError(
+                f"quant {self.quant.quant!r} belongs to model {self.quant.model_id!r}, "
+                f"not {self.model.model_id!r}"
+            )
+        if self.context_tokens > self.model.max_context_tokens:
+            raise ValueError(
+                f"context_tokens {self.context_tokens:,} exceeds {self.model.model_id}'s "
+                f"max_context_tokens {self.model.max_context_tokens:,}"
+            )
+        return self
+
+    @property
+    def overflow(self) -> ApiPrice:
+        """The API that takes the tokens above the build's capacity."""
+        return self.overflow_price if self.overflow_price is not None else self.price
