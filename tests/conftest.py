@@ -1,0 +1,89 @@
+"""Shared fixtures: the real catalogue, and small hand-made objects for hand-computed cases."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import costmodel as cm
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
+# a long hunt for counter-examples, run by hand: HYPOTHESIS_PROFILE=thorough
+settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
+
+
+@pytest.fixture(scope="session")
+def catalog() -> cm.Catalog:
+    return cm.load_catalog()
+
+
+def hand_build(**overrides) -> cm.Build:
+    """A one-GPU box with round numbers."""
+    fields = dict(
+        build_id="hand-box",
+        name="Hand-computed box",
+        capex_usd=2000.0,
+        gpu_name="GPU",
+        gpu_count=1,
+        vram_gb_per_gpu=24.0,
+        vram_bandwidth_gbs=1000.0,
+        gpu_fp16_tflops=100.0,
+        system_ram_gb=64.0,
+        ram_bandwidth_gbs=100.0,
+        cpu_tflops=1.0,
+        power_load_w=400.0,
+        power_idle_w=100.0,
+        lifetime_months=60,
+        resale_fraction=0.25,
+    )
+    fields.update(overrides)
+    return cm.Build(**fields)
+
+
+def hand_model(**overrides) -> cm.Model:
+    fields = dict(
+        model_id="hand-8b",
+        name="Hand 8B",
+        total_params_b=8.0,
+        active_params_b=8.0,
+        n_layers=32,
+        n_kv_heads=8,
+        head_dim=128,
+        max_context_tokens=131072,
+    )
+    fields.update(overrides)
+    return cm.Model(**fields)
+
+
+def hand_quant(**overrides) -> cm.Quant:
+    fields = dict(quant="Q4", file_size_gb=4.0, bits_per_weight=4.0, quality_retained=0.97)
+    fields.update(overrides)
+    return cm.Quant(**fields)
+
+
+def hand_price(**overrides) -> cm.ApiPrice:
+    fields = dict(price_id="api/x", provider="api", model="x", input_usd_per_mtok=2.0, output_usd_per_mtok=8.0)
+    fields.update(overrides)
+    return cm.ApiPrice(**fields)
+
+
+def hand_scenario(**overrides) -> cm.Scenario:
+    fields = dict(
+        build=hand_build(),
+        model=hand_model(),
+        quant=hand_quant(),
+        price=hand_price(),
+        usage=cm.Usage(tokens_per_month=10e6, input_share=0.5),
+        electricity_usd_per_kwh=0.15,
+        horizon_months=60,
+        decode_tok_s=50.0,
+        prefill_tok_s=500.0,
+    )
+    fields.update(overrides)
+    return cm.Scenario(**fields)

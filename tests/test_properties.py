@@ -1,0 +1,145 @@
+"""Invariants of the cost model, checked over generated scenarios with hypothesis."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import scenarios
+
+import costmodel as cm
+
+USD_CURVE_COLUMNS = ["api_usd", "local_cash_usd", "local_usd", "overflow_usd", "local_value_usd", "local_net_usd", "savings_usd"]
+
+
+def scaled(scenario: cm.Scenario, k: float) -> cm.Scenario:
+    """Every USD input times k."""
+    p = scenario.price
+    price = p.model_copy(
+        update={
+            "input_usd_per_mtok": p.input_usd_per_mtok * k,
+            "output_usd_per_mtok": p.output_usd_per_mtok * k,
+            "cached_input_usd_per_mtok": None if p.cached_input_usd_per_mtok is None else p.cached_input_usd_per_mtok * k,
+        }
+    )
+    return scenario.model_copy(
+        update={
+            "build": scenario.build.model_copy(update={"capex_usd": scenario.build.capex_usd * k}),
+            "price": price,
+            "electricity_usd_per_kwh": scenario.electricity_usd_per_kwh * k,
+            "maintenance_usd_per_month": scenario.maintenance_usd_per_month * k,
+        }
+    )
+
+
+def with_price_factor(scenario: cm.Scenario, f: float) -> cm.Scenario:
+    p = scenario.price
+    return scenario.model_copy(
+        update={
+            "price": p.model_copy(
+                update={
+                    "input_usd_per_mtok": p.input_usd_per_mtok * f,
+                    "output_usd_per_mtok": p.output_usd_per_mtok * f,
+                    "cached_input_usd_per_mtok": None
+                    if p.cached_input_usd_per_mtok is None
+                    else p.cached_input_usd_per_mtok * f,
+                }
+            )
+        }
+    )
+
+
+def numbers(result: cm.Comparison) -> list[float]:
+    """Every number a Comparison carries."""
+    out = [v for v in dataclasses.asdict(result.terms).values() if isinstance(v, float)]
+    for field in dataclasses.fields(result):
+        value = getattr(result, field.name)
+        if isinstance(value, float):
+            out.append(value)
+    out.extend(result.curve.select_dtypes("number").to_numpy().ravel().tolist())
+    return out
+
+
+@settings(max_examples=max(150, settings.default.max_examples))
+@given(scenarios(measured=True), st.floats(min_value=0.01, max_value=100))
+def test_scaling_every_usd_input_scales_costs_and_keeps_break_even(scenario, k):
+    base, big = cm.compare(scenario), cm.compare(scaled(scenario, k))
+    scale = float(np.abs(base.curve[USD_CURVE_COLUMNS].to_numpy()).max()) * k  # differences cancel to this
+    for column in USD_CURVE_COLUMNS:
+        np.testing.assert_allclose(big.curve[column], base.curve[column] * k, rtol=1e-7, atol=1e-9 * scale)
+    assert big.verdict == base.verdict or math.isclose(base.savings_at_horizon_usd, 0, abs_tol=1e-6)
+    if base.break_even_volume_tok_per_month is None:
+        assert big.break_even_volume_tok_per_month is None
+    else:
+        assert big.break_even_volume_tok_per_month == pytest.approx(base.break_even_volume_tok_per_month, rel=1e-9)
+    if base.break_even_month is not None and big.break_even_month is not None:
+        assert big.break_even_month == pytest.approx(base.break_even_month, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=max(150, settings.default.max_examples))
+@given(scenarios(), st.floats(min_value=1.0, max_value=10))
+def test_a_higher_api_price_never_delays_break_even(scenario, f):
+    low, high = cm.compare(scenario), cm.compare(with_price_factor(scenario, f))
+    if low.verdict == cm.Verdict.PAYS_BACK:
+        assert high.verdict == cm.Verdict.PAYS_BACK
+        assert high.break_even_month <= low.break_even_month + 1e-9
+    if low.break_even_volume_tok_per_month is not None:
+        assert high.break_even_volume_tok_per_month <= low.break_even_volume_tok_per_month * (1 + 1e-9)
+
+
+@settings(max_examples=max(150, settings.default.max_examples))
+@given(scenarios(), st.floats(min_value=0, max_value=2))
+def test_a_higher_electricity_price_never_brings_break_even_forward(scenario, extra):
+    cheap = cm.compare(scenario)
+    dear = cm.compare(scenario.model_copy(update={"electricity_usd_per_kwh": scenario.electricity_usd_per_kwh + extra}))
+    if dear.verdict == cm.Verdict.PAYS_BACK:
+        assert cheap.verdict == cm.Verdict.PAYS_BACK
+        assert dear.break_even_month >= cheap.break_even_month - 1e-9
+    assert dear.savings_at_horizon_usd <= cheap.savings_at_horizon_usd + 1e-6
+
+
+@settings(max_examples=max(150, settings.default.max_examples))
+@given(scenarios(measured=True), st.floats(min_value=1.0, max_value=50))
+def test_more_capacity_never_turns_pays_back_into_cannot_serve(scenario, f):
+    slow = cm.compare(scenario)
+    fast = cm.compare(
+        scenario.model_copy(update={"decode_tok_s": scenario.decode_tok_s * f, "prefill_tok_s": scenario.prefill_tok_s * f})
+    )
+    assert fast.capacity_tok_per_month >= slow.capacity_tok_per_month
+    if slow.verdict == cm.Verdict.PAYS_BACK:
+        assert fast.verdict != cm.Verdict.CANNOT_SERVE
+
+
+@settings(max_examples=max(200, settings.default.max_examples))
+@given(scenarios())
+def test_no_nan_or_inf_for_valid_inputs_and_inputs_unmodified(scenario):
+    before = scenario.model_dump()
+    result = cm.compare(scenario)
+    assert all(math.isfinite(x) for x in numbers(result))
+    curve = cm.volume_curve(result)
+    assert np.isfinite(curve.select_dtypes("number").to_numpy()).all()
+    assert scenario.model_dump() == before
+    assert result.reason
+
+
+@settings(max_examples=max(100, settings.default.max_examples))
+@given(scenarios())
+def test_cumulative_costs_never_fall_and_savings_identity_holds(scenario):
+    curve = cm.compare(scenario).curve
+    assert (np.diff(curve["api_usd"]) >= -1e-9).all()
+    assert (np.diff(curve["local_usd"]) >= -1e-9).all()
+    scale = float(curve[USD_CURVE_COLUMNS].abs().to_numpy().max())
+    offset = curve["local_cash_usd"] - curve["local_usd"]  # the resale value kept at end of life
+    np.testing.assert_allclose(offset, offset.iloc[0], atol=1e-12 * scale)
+    np.testing.assert_allclose(curve["savings_usd"], curve["api_usd"] - curve["local_net_usd"], atol=1e-12 * scale)
+    assert (curve["served_local_tokens"] <= curve["tokens"] * (1 + 1e-12)).all()
+
+
+def test_objects_are_frozen(catalog):
+    build = catalog.builds["rtx3090-single"]
+    with pytest.raises(Exception, match="frozen"):
+        build.capex_usd = 1.0
