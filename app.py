@@ -1,0 +1,12 @@
+"""breakeven: buy the box or pay the API? The entrypoint only wires the pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(page_title="breakeven: local vs API LLM cost", page_icon=":material/balance:", layout="wide")
+
+pages = [
+    st.Page("pages/breakeven.py", title="Break-even", icon=":material/balance:", default=True),
+]
+st.navigation(pages).run()
