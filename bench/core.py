@@ -24,7 +24,9 @@ sys.path.insert(0, str(ROOT))
 def fresh_import_s(code: str, runs: int = 7) -> float:
     timer = f"import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
     times = [
-        float(subprocess.run([sys.executable, "-c", timer], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+        float(
+            subprocess.run([sys.executable, "-c", timer], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        )
         for _ in range(runs)
     ]
     return statistics.median(times)
@@ -64,7 +66,9 @@ def main() -> None:
     compare_s = median_call_s(lambda: cm.compare(scenario))
     load_s = median_call_s(cm.load_catalog, calls=20)
     print(f"build a Scenario (baseline):             {build_s * 1e6:7.1f} us")
-    print(f"cm.compare (60 months, speed estimated): {compare_s * 1e6:7.1f} us  ({compare_s / build_s:.0f}x the baseline)")
+    print(
+        f"cm.compare (60 months, speed estimated): {compare_s * 1e6:7.1f} us  ({compare_s / build_s:.0f}x the baseline)"
+    )
     print(f"cm.load_catalog (4 CSV files):           {load_s * 1000:7.1f} ms")
 
 

@@ -35,6 +35,7 @@ from .errors import CostModelError
 from .fit import Fit, check_fit
 from .ownership import (
     capacity_tok_per_month,
+    depreciation_usd,
     electricity_usd,
     hours_per_token,
     per_mtok,
@@ -60,15 +61,15 @@ class Verdict(enum.StrEnum):
 #: columns of ``Comparison.curve``, one row per month 0..horizon (cumulative USD unless noted)
 CURVE_COLUMNS = (
     "month",
-    "tokens",                 # tokens asked that month
-    "served_local_tokens",    # of which the build serves
-    "api_usd",                # all tokens through the API
-    "local_cash_usd",         # local cash out: capex, replacements, running costs, overflow to the API
-    "local_usd",              # local cost: cash less the resale value kept at the end of life
-    "overflow_usd",           # of which the overflow sent to the API
-    "local_value_usd",        # what the machine would sell for at that month
-    "local_net_usd",          # local cash minus what the machine would sell for
-    "savings_usd",            # api_usd - local_net_usd
+    "tokens",  # tokens asked that month
+    "served_local_tokens",  # of which the build serves
+    "api_usd",  # all tokens through the API
+    "local_cash_usd",  # local cash out: capex, replacements, running costs, overflow to the API
+    "local_usd",  # local cost: cash less the resale value kept at the end of life
+    "overflow_usd",  # of which the overflow sent to the API
+    "local_value_usd",  # what the machine would sell for at that month
+    "local_net_usd",  # local cash minus what the machine would sell for
+    "savings_usd",  # api_usd - local_net_usd
 )
 
 
@@ -78,7 +79,7 @@ class Throughput:
 
     decode_tok_s: float | None
     prefill_tok_s: float | None
-    source: str                # "measured", "estimated", "measured decode, estimated prefill", "none"
+    source: str  # "measured", "estimated", "measured decode, estimated prefill", "none"
     estimate: Speed | None
 
 
@@ -86,8 +87,8 @@ class Throughput:
 class CostTerms:
     """Linear cost structure of a flat-volume horizon: local net = fixed + marginal x tokens."""
 
-    fixed_usd: float                    # capex, replacements, idle power, maintenance less value at horizon
-    marginal_usd_per_token: float       # electricity above idle per token served
+    fixed_usd: float  # capex, replacements, idle power, maintenance less value at horizon
+    marginal_usd_per_token: float  # electricity above idle per token served
     api_usd_per_token: float
     overflow_usd_per_token: float
     capacity_tok_per_month: float
@@ -168,16 +169,10 @@ def cost_terms(scenario: Scenario, hours_per_token_h: float | None) -> CostTerms
     s, b = scenario, scenario.build
     horizon = s.horizon_months
     capex = b.capex_usd * s.dual_use_share
-    replaced = replacement_months(horizon, b.lifetime_months, s.replace_at_end_of_life)
-    value_end = resale_value_usd(capex, b.resale_fraction, b.lifetime_months, horizon, s.replace_at_end_of_life)[-1]
     powered = powered_hours_per_month(s.hours_per_day)
     idle_month = float(electricity_usd(0.0, powered, b.power_load_w, b.power_idle_w, s.electricity_usd_per_kwh))
-    fixed = (
-        capex
-        + replaced.size * capex * (1.0 - b.resale_fraction)
-        - value_end
-        + horizon * (idle_month + s.maintenance_usd_per_month)
-    )
+    lost = depreciation_usd(capex, b.resale_fraction, b.lifetime_months, horizon, s.replace_at_end_of_life)
+    fixed = lost + horizon * (idle_month + s.maintenance_usd_per_month)
     if hours_per_token_h is None:
         marginal, capacity = 0.0, 0.0
     else:
@@ -328,10 +323,10 @@ def compare(scenario: Scenario) -> Comparison:
         break_even, cash_payback = crossing, cash_crossing
         reason = f"pays back in month {crossing:.1f}"
         if _end_of_life_value(s) > 0:
-            reason += (
-                f" counting its resale value at the end of its life"
-                + (f"; in cash alone in month {cash_crossing:.1f}" if cash_crossing is not None and cash_crossing <= horizon
-                   else "; not within the horizon in cash alone")
+            reason += " counting its resale value at the end of its life" + (
+                f"; in cash alone in month {cash_crossing:.1f}"
+                if cash_crossing is not None and cash_crossing <= horizon
+                else "; not within the horizon in cash alone"
             )
     else:
         verdict = Verdict.NEVER

@@ -62,9 +62,20 @@ BUILDS = FileSpec(
     Build,
     ("build_id",),
     (
-        "build_id", "name", "capex_usd", "gpu_count", "multi_gpu_mode", "interconnect", "unified_memory",
-        "system_ram_gb", "ram_bandwidth_gbs", "power_load_w", "power_idle_w", "lifetime_months",
-        "resale_fraction", *_PROVENANCE,
+        "build_id",
+        "name",
+        "capex_usd",
+        "gpu_count",
+        "multi_gpu_mode",
+        "interconnect",
+        "unified_memory",
+        "system_ram_gb",
+        "ram_bandwidth_gbs",
+        "power_load_w",
+        "power_idle_w",
+        "lifetime_months",
+        "resale_fraction",
+        *_PROVENANCE,
     ),
 )
 MODELS = FileSpec(
@@ -72,8 +83,16 @@ MODELS = FileSpec(
     Model,
     ("model_id",),
     (
-        "model_id", "name", "total_params_b", "active_params_b", "n_layers", "n_kv_heads", "head_dim",
-        "attention", "max_context_tokens", *_PROVENANCE,
+        "model_id",
+        "name",
+        "total_params_b",
+        "active_params_b",
+        "n_layers",
+        "n_kv_heads",
+        "head_dim",
+        "attention",
+        "max_context_tokens",
+        *_PROVENANCE,
     ),
 )
 QUANTS = FileSpec(
@@ -203,7 +222,9 @@ def _read_file(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CostModelError(f"{path.name}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+        raise CostModelError(
+            f"{path.name}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None
 
 
 def build_catalog(
@@ -246,9 +267,7 @@ def build_catalog(
         shown = "\n  ".join(errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         raise CostModelError(f"catalogue has {len(errors)} error(s):\n  {shown}{more}")
-    full_models = {
-        mid: m.model_copy(update={"quants": by_model.get(mid, {})}) for mid, m in model_map.items()
-    }
+    full_models = {mid: m.model_copy(update={"quants": by_model.get(mid, {})}) for mid, m in model_map.items()}
     return Catalog(builds=build_map, models=full_models, prices=price_map, data_dir=data_dir)
 
 

@@ -22,8 +22,11 @@ def cumulative_cost(results: dict[str, Comparison], title: str) -> go.Figure:
         fig.add_scatter(x=result.curve["month"], y=result.curve["local_usd"], name=label, mode="lines")
     if api is not None:
         fig.add_scatter(
-            x=api.curve["month"], y=api.curve["api_usd"], name=f"API: {api.scenario.price.price_id}",
-            mode="lines", line={"dash": "dash", "color": "black"},
+            x=api.curve["month"],
+            y=api.curve["api_usd"],
+            name=f"API: {api.scenario.price.price_id}",
+            mode="lines",
+            line={"dash": "dash", "color": "black"},
         )
     fig.update_layout(
         title=title,

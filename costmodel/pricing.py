@@ -34,7 +34,9 @@ def _blend(
     """The blend formula on plain numbers or arrays (they broadcast)."""
     uncached = np.multiply(np.subtract(1.0, cached_input_share), input_usd_per_mtok)
     cached = np.multiply(cached_input_share, cached_input_usd_per_mtok)
-    value = np.multiply(input_share, uncached + cached) + np.multiply(np.subtract(1.0, input_share), output_usd_per_mtok)
+    value = np.multiply(input_share, uncached + cached) + np.multiply(
+        np.subtract(1.0, input_share), output_usd_per_mtok
+    )
     return float(value) if np.ndim(value) == 0 else value
 
 
@@ -99,7 +101,9 @@ def blended_usd_per_mtok(
         raise CostModelError(
             "blended_usd_per_mtok: input_usd_per_mtok, output_usd_per_mtok and input_share are required"
         )
-    shares = np.asarray([np.min(input_share), np.max(input_share), np.min(cached_input_share), np.max(cached_input_share)])
+    shares = np.asarray(
+        [np.min(input_share), np.max(input_share), np.min(cached_input_share), np.max(cached_input_share)]
+    )
     if not np.all(np.isfinite(shares)) or np.any(shares < 0) or np.any(shares > 1):
         raise CostModelError("blended_usd_per_mtok: input_share and cached_input_share must be within 0-1")
     cached_price = input_usd_per_mtok if cached_input_usd_per_mtok is None else cached_input_usd_per_mtok

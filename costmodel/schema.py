@@ -93,8 +93,7 @@ class Build(_Provenance):
     def _consistent(self) -> Build:
         if self.power_idle_w > self.power_load_w:
             raise ValueError(
-                f"power_idle_w ({self.power_idle_w:g} W) must not exceed power_load_w "
-                f"({self.power_load_w:g} W)"
+                f"power_idle_w ({self.power_idle_w:g} W) must not exceed power_load_w ({self.power_load_w:g} W)"
             )
         if self.unified_memory:
             if self.gpu_count > 1:
@@ -158,13 +157,11 @@ class Model(_Provenance):
     def _consistent(self) -> Model:
         if self.active_params_b > self.total_params_b:
             raise ValueError(
-                f"active_params_b ({self.active_params_b:g}) must not exceed total_params_b "
-                f"({self.total_params_b:g})"
+                f"active_params_b ({self.active_params_b:g}) must not exceed total_params_b ({self.total_params_b:g})"
             )
         if self.shared_params_b is not None and self.shared_params_b > self.active_params_b:
             raise ValueError(
-                f"shared_params_b ({self.shared_params_b:g}) must not exceed active_params_b "
-                f"({self.active_params_b:g})"
+                f"shared_params_b ({self.shared_params_b:g}) must not exceed active_params_b ({self.active_params_b:g})"
             )
         if self.kv_windowed_layer_share > 0 and self.kv_window_tokens is None:
             raise ValueError("kv_window_tokens is required when kv_windowed_layer_share > 0")
@@ -198,9 +195,7 @@ class ApiPrice(_Provenance):
     @model_validator(mode="after")
     def _consistent(self) -> ApiPrice:
         if self.price_id != f"{self.provider}/{self.model}":
-            raise ValueError(
-                f"price_id must be provider/model ({self.provider}/{self.model}), got {self.price_id!r}"
-            )
+            raise ValueError(f"price_id must be provider/model ({self.provider}/{self.model}), got {self.price_id!r}")
         if self.input_usd_per_mtok == 0 and self.output_usd_per_mtok == 0:
             raise ValueError("input and output prices are both 0: a missing price is not a free one")
         return self
@@ -256,8 +251,7 @@ class Scenario(_Frozen):
     def _consistent(self) -> Scenario:
         if self.quant.model_id is not None and self.quant.model_id != self.model.model_id:
             raise ValueError(
-                f"quant {self.quant.quant!r} belongs to model {self.quant.model_id!r}, "
-                f"not {self.model.model_id!r}"
+                f"quant {self.quant.quant!r} belongs to model {self.quant.model_id!r}, not {self.model.model_id!r}"
             )
         if self.context_tokens > self.model.max_context_tokens:
             raise ValueError(

@@ -47,13 +47,13 @@ DEFAULT_CPU_TFLOPS = 1.0
 class SpeedParams:
     """Engine efficiencies: the few calibrated parameters of the speed model."""
 
-    eff_gpu: float = 0.9          # share of a discrete GPU's memory bandwidth reached in decode
-    eff_unified: float = 0.8      # share of a unified-memory pool's bandwidth reached
-    eff_ram: float = 0.6          # share of system-RAM bandwidth reached by the CPU
-    t_fixed_s: float = 0.003      # fixed time per decoded token [s]
+    eff_gpu: float = 0.9  # share of a discrete GPU's memory bandwidth reached in decode
+    eff_unified: float = 0.8  # share of a unified-memory pool's bandwidth reached
+    eff_ram: float = 0.6  # share of system-RAM bandwidth reached by the CPU
+    t_fixed_s: float = 0.003  # fixed time per decoded token [s]
     allreduce_s: dict[str, float] = dataclasses.field(
         default_factory=lambda: {"pcie": 30e-6, "nvlink": 8e-6, "none": 0.0}
-    )                             # latency of one all-reduce in tensor parallel [s]
+    )  # latency of one all-reduce in tensor parallel [s]
     eff_prefill_gpu: float = 0.5  # share of FP16 TFLOPs reached in prompt processing
     eff_prefill_cpu: float = 0.5
 
@@ -113,9 +113,7 @@ def estimate_speed(
         build, model, quant, context_tokens, kv_cache_dtype=kv_cache_dtype, raise_gpu_memory_cap=raise_gpu_memory_cap
     )
     if not fit.fits:
-        raise CostModelError(
-            f"estimate_speed: {model.model_id} {quant.quant} on {build.build_id}: {fit.message}"
-        )
+        raise CostModelError(f"estimate_speed: {model.model_id} {quant.quant} on {build.build_id}: {fit.message}")
 
     bytes_per_param = quant.bits_per_weight / BITS_PER_BYTE
     active_gb = model.active_params_b * bytes_per_param

@@ -35,7 +35,9 @@ def reason(error: dict[str, Any]) -> str:
         limit = next(iter(ctx.values()), "?")
         value = error.get("input")
         shown = value.strip() if isinstance(value, str) else got  # a number read from a CSV cell
-        return f"must be {bounds[kind]} {_shown(float(limit)) if isinstance(limit, int | float) else limit}, got {shown}"
+        return (
+            f"must be {bounds[kind]} {_shown(float(limit)) if isinstance(limit, int | float) else limit}, got {shown}"
+        )
     if kind == "missing":
         return "is required but empty"
     if kind == "finite_number":

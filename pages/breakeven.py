@@ -28,7 +28,9 @@ with st.sidebar:
     model_id = st.selectbox("Model", sorted(cat.models), index=sorted(cat.models).index("glm-5.2"))
     model = cat.models[model_id]
     quants = list(model.quants)
-    quant = model.quants[st.selectbox("Quant", quants, index=quants.index("UD-IQ2_XXS") if "UD-IQ2_XXS" in quants else 0)]
+    quant = model.quants[
+        st.selectbox("Quant", quants, index=quants.index("UD-IQ2_XXS") if "UD-IQ2_XXS" in quants else 0)
+    ]
     price_ids = sorted(cat.prices)
     price = cat.prices[st.selectbox("API", price_ids, index=price_ids.index("zai/glm-5.2"))]
     tokens = st.number_input("Tokens per month [M]", min_value=0.0, max_value=10_000.0, value=50.0, step=10.0)
@@ -39,7 +41,11 @@ usage = cm.Usage(tokens_per_month=tokens * 1e6, input_share=input_share)
 results = {
     cat.builds[build_id].name: compare(
         cm.Scenario(
-            build=cat.builds[build_id], model=model, quant=quant, price=price, usage=usage,
+            build=cat.builds[build_id],
+            model=model,
+            quant=quant,
+            price=price,
+            usage=usage,
             electricity_usd_per_kwh=electricity,
         )
     )

@@ -58,7 +58,7 @@ def models_and_quants(draw) -> tuple[cm.Model, cm.Quant]:
 @st.composite
 def prices(draw) -> cm.ApiPrice:
     inp = draw(st.floats(min_value=0.01, max_value=100))
-    cached = draw(st.one_of(st.none(), st.floats(min_value=0, max_value=1) .map(lambda f: f * inp)))
+    cached = draw(st.one_of(st.none(), st.floats(min_value=0, max_value=1).map(lambda f: f * inp)))
     return cm.ApiPrice(
         price_id="api/m",
         provider="api",

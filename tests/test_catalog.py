@@ -15,8 +15,16 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 ARTICLE_BUILDS = ["mac-studio-192gb", "mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12"]
 MORE_BUILDS = [
-    "rtx3090-single", "rtx4090-single", "rtx5090-single", "rtx-pro-6000-workstation", "mac-studio-m3-ultra-512gb",
-    "mac-studio-m4-max-128gb", "dgx-spark", "strix-halo-128gb", "epyc-12ch-ddr5-1gpu", "h100x8-node",
+    "rtx3090-single",
+    "rtx4090-single",
+    "rtx5090-single",
+    "rtx-pro-6000-workstation",
+    "mac-studio-m3-ultra-512gb",
+    "mac-studio-m4-max-128gb",
+    "dgx-spark",
+    "strix-halo-128gb",
+    "epyc-12ch-ddr5-1gpu",
+    "h100x8-node",
 ]
 
 

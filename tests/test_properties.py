@@ -13,7 +13,15 @@ from strategies import scenarios
 
 import costmodel as cm
 
-USD_CURVE_COLUMNS = ["api_usd", "local_cash_usd", "local_usd", "overflow_usd", "local_value_usd", "local_net_usd", "savings_usd"]
+USD_CURVE_COLUMNS = [
+    "api_usd",
+    "local_cash_usd",
+    "local_usd",
+    "overflow_usd",
+    "local_value_usd",
+    "local_net_usd",
+    "savings_usd",
+]
 
 
 def scaled(scenario: cm.Scenario, k: float) -> cm.Scenario:
@@ -23,7 +31,9 @@ def scaled(scenario: cm.Scenario, k: float) -> cm.Scenario:
         update={
             "input_usd_per_mtok": p.input_usd_per_mtok * k,
             "output_usd_per_mtok": p.output_usd_per_mtok * k,
-            "cached_input_usd_per_mtok": None if p.cached_input_usd_per_mtok is None else p.cached_input_usd_per_mtok * k,
+            "cached_input_usd_per_mtok": None
+            if p.cached_input_usd_per_mtok is None
+            else p.cached_input_usd_per_mtok * k,
         }
     )
     return scenario.model_copy(
@@ -107,7 +117,9 @@ def test_a_higher_electricity_price_never_brings_break_even_forward(scenario, ex
 def test_more_capacity_never_turns_pays_back_into_cannot_serve(scenario, f):
     slow = cm.compare(scenario)
     fast = cm.compare(
-        scenario.model_copy(update={"decode_tok_s": scenario.decode_tok_s * f, "prefill_tok_s": scenario.prefill_tok_s * f})
+        scenario.model_copy(
+            update={"decode_tok_s": scenario.decode_tok_s * f, "prefill_tok_s": scenario.prefill_tok_s * f}
+        )
     )
     assert fast.capacity_tok_per_month >= slow.capacity_tok_per_month
     if slow.verdict == cm.Verdict.PAYS_BACK:
