@@ -133,14 +133,7 @@ def _throughput(scenario: Scenario, fit: Fit) -> Throughput:
         return Throughput(None, None, "none", None)
     estimate = None
     if s.decode_tok_s is None or s.prefill_tok_s is None:
-        estimate = estimate_speed(
-            s.build,
-            s.model,
-            s.quant,
-            s.context_tokens,
-            kv_cache_dtype=s.kv_cache_dtype,
-            raise_gpu_memory_cap=s.raise_gpu_memory_cap,
-        )
+        estimate = estimate_speed(s.build, s.model, s.quant, **s.memory_options)
     decode = s.decode_tok_s if s.decode_tok_s is not None else estimate.decode_tok_s
     prefill = s.prefill_tok_s if s.prefill_tok_s is not None else estimate.prefill_tok_s
     given = (s.decode_tok_s is not None, s.prefill_tok_s is not None)
@@ -252,20 +245,13 @@ def _rate(x: float | None) -> str:
 def compare(scenario: Scenario) -> Comparison:
     """Local ownership against the API for ``scenario``: verdict, break-even and curves.
 
-    The article's GLM 5.2 case on a 256 GB M3 Ultra at 50 M tokens a month (3:1 mix) never pays
-    back: a million tokens of running cost alone exceed the API's blended $2.15.
+    Never raises for a valid ``Scenario``: a build that cannot hold the quant gets the verdict
+    ``does_not_fit``, one too slow for the volume ``cannot_serve``.
     """
     if not isinstance(scenario, Scenario):
         raise CostModelError(f"compare: expected a Scenario, got {type(scenario).__name__}")
     s, u = scenario, scenario.usage
-    fit = check_fit(
-        s.build,
-        s.model,
-        s.quant,
-        s.context_tokens,
-        kv_cache_dtype=s.kv_cache_dtype,
-        raise_gpu_memory_cap=s.raise_gpu_memory_cap,
-    )
+    fit = check_fit(s.build, s.model, s.quant, **s.memory_options)
     throughput = _throughput(s, fit)
     hpt = (
         hours_per_token(throughput.decode_tok_s, throughput.prefill_tok_s, u.input_share)

@@ -261,6 +261,15 @@ class Scenario(_Frozen):
         return self
 
     @property
+    def memory_options(self) -> dict[str, object]:
+        """The arguments ``check_fit`` and ``estimate_speed`` take from the scenario."""
+        return {
+            "context_tokens": self.context_tokens,
+            "kv_cache_dtype": self.kv_cache_dtype,
+            "raise_gpu_memory_cap": self.raise_gpu_memory_cap,
+        }
+
+    @property
     def overflow(self) -> ApiPrice:
         """The API that takes the tokens above the build's capacity."""
         return self.overflow_price if self.overflow_price is not None else self.price

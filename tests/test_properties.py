@@ -24,22 +24,24 @@ USD_CURVE_COLUMNS = [
 ]
 
 
-def scaled(scenario: cm.Scenario, k: float) -> cm.Scenario:
-    """Every USD input times k."""
-    p = scenario.price
-    price = p.model_copy(
+def scaled_price(p: cm.ApiPrice, k: float) -> cm.ApiPrice:
+    """Every price of ``p`` times k."""
+    cached = p.cached_input_usd_per_mtok
+    return p.model_copy(
         update={
             "input_usd_per_mtok": p.input_usd_per_mtok * k,
             "output_usd_per_mtok": p.output_usd_per_mtok * k,
-            "cached_input_usd_per_mtok": None
-            if p.cached_input_usd_per_mtok is None
-            else p.cached_input_usd_per_mtok * k,
+            "cached_input_usd_per_mtok": None if cached is None else cached * k,
         }
     )
+
+
+def scaled(scenario: cm.Scenario, k: float) -> cm.Scenario:
+    """Every USD input times k."""
     return scenario.model_copy(
         update={
             "build": scenario.build.model_copy(update={"capex_usd": scenario.build.capex_usd * k}),
-            "price": price,
+            "price": scaled_price(scenario.price, k),
             "electricity_usd_per_kwh": scenario.electricity_usd_per_kwh * k,
             "maintenance_usd_per_month": scenario.maintenance_usd_per_month * k,
         }
@@ -47,20 +49,7 @@ def scaled(scenario: cm.Scenario, k: float) -> cm.Scenario:
 
 
 def with_price_factor(scenario: cm.Scenario, f: float) -> cm.Scenario:
-    p = scenario.price
-    return scenario.model_copy(
-        update={
-            "price": p.model_copy(
-                update={
-                    "input_usd_per_mtok": p.input_usd_per_mtok * f,
-                    "output_usd_per_mtok": p.output_usd_per_mtok * f,
-                    "cached_input_usd_per_mtok": None
-                    if p.cached_input_usd_per_mtok is None
-                    else p.cached_input_usd_per_mtok * f,
-                }
-            )
-        }
-    )
+    return scenario.model_copy(update={"price": scaled_price(scenario.price, f)})
 
 
 def numbers(result: cm.Comparison) -> list[float]:
