@@ -287,3 +287,101 @@ def load_catalog(data_dir: str | Path | None = None) -> Catalog:
         errors.extend(row_errors)
     builds, models, quants, prices = parsed
     return build_catalog(builds, models, quants, prices, errors, data_dir=directory)
+
+
+# --- calibration points of the speed model ----------------------------------------------------
+
+CALIBRATION_FILE = "throughput-calibration.csv"
+
+
+@dataclasses.dataclass(frozen=True)
+class CalibrationPoint:
+    """One measured decode (and prefill) speed, with the build, model and quant it ran."""
+
+    point_id: str
+    build: Build
+    model: Model
+    quant: Quant
+    context_tokens: int
+    kv_cache_dtype: str
+    decode_tok_s: float
+    prefill_tok_s: float | None
+    engine: str
+    source: str
+
+
+def _leading_number(text: str) -> float:
+    """``'~404 (GGUF)'`` -> 404.0."""
+    import re
+
+    match = re.search(r"\d+(\.\d+)?", text)
+    if match is None:
+        raise CostModelError(f"{CALIBRATION_FILE}: no number in {text!r}")
+    return float(match.group())
+
+
+def load_calibration(catalog: Catalog, path: str | Path | None = None) -> list[CalibrationPoint]:
+    """Measured speeds of ``data/throughput-calibration.csv`` as builds, models and quants.
+
+    ``mem_bandwidth_gbs`` is per device: the GPU's for GPU rows, the pool's for unified-memory
+    and CPU-only rows. Costs (capex, power) of these builds are not used and are set to 1.
+    """
+    path = Path(path) if path is not None else (catalog.data_dir or default_data_dir()) / CALIBRATION_FILE
+    rows = list(csv.DictReader(io.StringIO(_read_file(path), newline="")))
+    points = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            unified = row["unified_memory"] == "true"
+            gpus = int(row["gpu_count"])
+            bandwidth = float(row["mem_bandwidth_gbs"])
+            on_gpu = gpus > 0 and not unified
+            build = Build(
+                build_id=row["point_id"],
+                name=row["hardware"][:120],
+                capex_usd=1.0,
+                gpu_name=row["hardware"][:200] if gpus else None,
+                gpu_count=gpus,
+                vram_gb_per_gpu=float(row["vram_gb_per_gpu"]) if on_gpu else None,
+                vram_bandwidth_gbs=bandwidth if on_gpu else None,
+                gpu_fp16_tflops=float(row["gpu_fp16_tflops"]) if gpus else None,
+                gpu_backend=row["gpu_backend"],
+                multi_gpu_mode=row["multi_gpu_mode"],
+                interconnect=row["interconnect"],
+                unified_memory=unified,
+                system_ram_gb=float(row["system_ram_gb"]),
+                ram_bandwidth_gbs=bandwidth if not on_gpu else float(row["ram_bandwidth_gbs"]),
+                cpu_tflops=float(row["cpu_tflops"]),
+                power_load_w=1.0,
+                power_idle_w=0.0,
+                source=row["source"],
+            )
+            model = lookup(catalog.models, row["model_id"], "model").model_copy(
+                update={
+                    "total_params_b": float(row["total_params_b"]),
+                    "active_params_b": float(row["active_params_b"]),
+                    "quants": {},
+                }
+            )
+            quant = Quant(
+                quant=row["quant"][:60],
+                file_size_gb=_leading_number(row["model_size_gb"]),
+                bits_per_weight=float(row["bits_per_weight"]),
+                source=row["source"],
+            )
+            points.append(
+                CalibrationPoint(
+                    point_id=row["point_id"],
+                    build=build,
+                    model=model,
+                    quant=quant,
+                    context_tokens=int(row["context_tokens"]),
+                    kv_cache_dtype="q8_0" if "q8_0 KV" in row["engine"] + row["annotation_note"] else "f16",
+                    decode_tok_s=float(row["decode_tok_s"]),
+                    prefill_tok_s=float(row["prefill_tok_s"]) if row["prefill_tok_s"] else None,
+                    engine=row["engine"],
+                    source=row["source"],
+                )
+            )
+        except (CostModelError, KeyError, ValueError) as exc:
+            raise CostModelError(f"{path.name} row {line}: {exc}") from None
+    return points

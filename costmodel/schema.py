@@ -77,6 +77,7 @@ class Build(_Provenance):
     vram_gb_per_gpu: Annotated[float, Field(gt=0, le=4096)] | None = None
     vram_bandwidth_gbs: Annotated[float, Field(gt=0, le=100_000)] | None = None
     gpu_fp16_tflops: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    gpu_backend: Literal["cuda", "rocm", "vulkan", "metal", "cpu"] | None = None
     multi_gpu_mode: Literal["layer", "tensor"] = "layer"
     interconnect: Literal["pcie", "nvlink", "none"] = "none"
     unified_memory: bool = False

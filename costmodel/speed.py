@@ -3,28 +3,35 @@
 **Decode is memory-bandwidth bound.** Each token reads the active weights once
 (``active_params_b x bits_per_weight / 8`` GB) plus the whole KV cache of the sequence. Bytes in
 GPU memory are read at the GPU's bandwidth, bytes in system RAM at the RAM's. The physical
-ceiling is bytes over bandwidth; the estimate adds what real engines lose:
+ceiling (``ceiling_decode_tok_s``) is bytes over bandwidth; the estimate adds what engines lose:
 
-    t_token = gpu_bytes / (bandwidth_gpu x eff_gpu) + ram_bytes / (bandwidth_ram x eff_ram)
-              + tensor-parallel sync + t_fixed                                         [s]
+    t_token = (gpu_bytes + gpu_expert_bytes / eff_expert) / (bandwidth_gpu x eff_gpu)
+            + (ram_bytes + ram_expert_bytes / eff_expert) / (bandwidth_ram x eff_ram)
+            + 2 x n_layers x all-reduce latency          (tensor parallel only)
+            + layers computed from RAM x t_handoff       (GPU + CPU hybrids only)
+            + t_token + t_backend                                                       [s]
 
+* ``eff_gpu`` is ``eff_vram`` for discrete cards and ``eff_unified`` for one shared pool;
+  ``eff_ram`` is what the CPU reaches on system RAM. Routed MoE experts are many small
+  matrices read at scattered places: they reach ``eff_expert`` of a dense read.
 * llama.cpp's layer split reads one GPU after another: at batch 1 bandwidth does not add up.
   Tensor parallel reads all GPUs at once and pays two all-reduces per layer per token, whose
-  latency depends on the link (``SpeedParams.allreduce_s``).
-* A MoE model spilling to system RAM keeps its always-active part (attention, shared experts,
-  ``shared_params_b``) and the KV cache in GPU memory and the routed experts in RAM: the RAM
-  read per token is the routed active bytes times the share of experts living in RAM.
-* ``eff_*`` (the share of peak bandwidth an engine reaches on each kind of memory) and
-  ``t_fixed`` (kernel launches, sampling, synchronisation per token) are few and physical; their
-  values and the points they were calibrated on are in ``DEFAULT_SPEED_PARAMS`` and the README.
+  latency depends on the link (PCIe or NVLink).
+* A MoE model spilling to system RAM keeps its always-active part (``shared_params_b``:
+  attention, embeddings, shared experts) and the KV cache in GPU memory and puts routed experts
+  in RAM; each layer computed there hands its activations from GPU to CPU and back.
+* ``t_token`` is the fixed cost of a step (kernel launches, sampling); Apple's Metal adds more.
+
+The seven decode parameters are fitted by ``bench/fit_speed.py`` to 18 measured points
+(``data/throughput-calibration.csv``); the README gives the errors in and out of sample.
 
 **Prefill is compute bound**: ``2 x active_params`` FLOPs per token over the FP16 TFLOPs of the
-device doing the work (the GPU, or the CPU for parts in system RAM and CPU-only builds), times
-an efficiency.
+device doing the work (all GPUs, or the CPU for parts in system RAM and CPU-only builds), times
+an efficiency; routed-expert FLOPs count ``1 / eff_prefill_expert`` times.
 
 **Batch above 1** (aggregate throughput of ``batch`` concurrent sequences): a step reads the
-weights once for the whole batch (a MoE reads the experts any of the sequences routes to:
-``1 - (1 - k/E)^batch`` of them), each sequence's KV cache, and does ``2 x active x batch``
+shared weights once for the whole batch and the routed experts any sequence picks
+(``1 - (1 - k/E)^batch`` of them), each sequence's KV cache, and does ``2 x active x batch``
 FLOPs; the step takes the longer of its memory time and its compute time. Throughput grows
 with the batch until compute bound.
 """
@@ -45,17 +52,31 @@ DEFAULT_CPU_TFLOPS = 1.0
 
 @dataclasses.dataclass(frozen=True)
 class SpeedParams:
-    """Engine efficiencies: the few calibrated parameters of the speed model."""
+    """The few calibrated parameters of the speed model (see the module docstring)."""
 
-    eff_gpu: float = 0.9  # share of a discrete GPU's memory bandwidth reached in decode
-    eff_unified: float = 0.8  # share of a unified-memory pool's bandwidth reached
-    eff_ram: float = 0.6  # share of system-RAM bandwidth reached by the CPU
-    t_fixed_s: float = 0.003  # fixed time per decoded token [s]
-    allreduce_s: dict[str, float] = dataclasses.field(
-        default_factory=lambda: {"pcie": 30e-6, "nvlink": 8e-6, "none": 0.0}
-    )  # latency of one all-reduce in tensor parallel [s]
-    eff_prefill_gpu: float = 0.5  # share of FP16 TFLOPs reached in prompt processing
-    eff_prefill_cpu: float = 0.5
+    # decode: fitted by bench/fit_speed.py to data/throughput-calibration.csv (18 measured points)
+    eff_vram: float = 0.80  # share of a discrete GPU's memory bandwidth reached in decode
+    eff_unified: float = 0.88  # share of a unified-memory pool's bandwidth reached
+    eff_ram: float = 0.78  # share of system-RAM bandwidth the CPU reaches
+    t_token_s: float = 0.0026  # fixed time per decode step: kernel launches, sampling [s]
+    t_handoff_s: float = 0.00028  # GPU <-> CPU hand-off per layer computed from system RAM [s]
+    eff_expert: float = 0.70  # efficiency of routed-expert reads relative to dense reads
+    t_backend_s: tuple[tuple[str, float], ...] = (("metal", 0.0113),)  # extra time per step by GPU API [s]
+    # physical default, not fitted: all-reduce latency of a small message (NCCL class)
+    allreduce_s: tuple[tuple[str, float], ...] = (("pcie", 30e-6), ("nvlink", 8e-6), ("none", 0.0))
+    # prefill: fitted by bench/fit_speed.py to the 15 points with a measured prompt speed (rough:
+    # median error ~40%, so a measured prefill_tok_s is worth giving)
+    eff_prefill_gpu: float = 0.43  # share of FP16 TFLOPs reached in prompt processing
+    eff_prefill_cpu: float = 0.69  # share of the CPU's TFLOPs reached
+    eff_prefill_expert: float = 0.44  # efficiency of routed-expert FLOPs relative to dense ones
+
+    def backend(self, gpu_backend: str | None) -> float:
+        """Extra fixed time per decode step of a GPU programming interface [s]."""
+        return dict(self.t_backend_s).get(gpu_backend or "", 0.0)
+
+    def allreduce(self, interconnect: str) -> float:
+        """Latency of one all-reduce over ``interconnect`` [s]."""
+        return dict(self.allreduce_s)[interconnect]
 
 
 DEFAULT_SPEED_PARAMS = SpeedParams()
@@ -63,7 +84,7 @@ DEFAULT_SPEED_PARAMS = SpeedParams()
 
 @dataclasses.dataclass(frozen=True)
 class Speed:
-    """Estimated speeds of one model on one build [tokens/s]."""
+    """Estimated speeds of one model on one build [tokens/s], and what bounds decode."""
 
     decode_tok_s: float
     prefill_tok_s: float
@@ -75,19 +96,50 @@ class Speed:
     fit: Fit
 
 
-def _moe_split(model: Model, quant: Quant) -> tuple[float, float, float]:
-    """(shared GB, routed-expert GB in the file, routed-active share) for reading placement.
+@dataclasses.dataclass(frozen=True)
+class _Reads:
+    """Bytes a decode step reads from each memory (routed-expert bytes apart), and the layers
+    computed from system RAM."""
 
-    Without ``shared_params_b`` every parameter counts as routed, so a spill reads the file's
-    share in RAM of the active bytes (the layer-split rule of a dense model).
+    gpu_gb: float
+    gpu_expert_gb: float
+    ram_gb: float
+    ram_expert_gb: float
+    ram_layers: float
+    ram_weight_share: float  # share of the weights read that sit in system RAM (the CPU computes them)
+
+
+def _reads(build: Build, model: Model, quant: Quant, fit: Fit, batch: int) -> _Reads:
+    """Where a decode step's bytes come from.
+
+    A MoE model's always-active part (``shared_params_b``) and the KV cache go to GPU memory
+    first; routed experts fill what is left and spill to RAM. A step reads the shared part and
+    the routed experts any of the ``batch`` sequences picks: ``1 - (1 - k/E)^batch`` of them,
+    with k/E the routed active share. A dense model (or a MoE without ``shared_params_b``) counts
+    all weights as one block, split by layer.
     """
     bytes_per_param = quant.bits_per_weight / BITS_PER_BYTE
-    shared_b = model.shared_params_b if (model.is_moe and model.shared_params_b) else 0.0
+    moe = model.is_moe and model.shared_params_b is not None
+    shared_b = model.shared_params_b if moe else 0.0
     shared_gb = shared_b * bytes_per_param
     routed_gb = max(quant.file_size_gb - shared_gb, 0.0)
     routed_total_b = model.total_params_b - shared_b
     active_share = (model.active_params_b - shared_b) / routed_total_b if routed_total_b > 0 else 1.0
-    return shared_gb, routed_gb, active_share
+    touched = 1.0 - (1.0 - min(active_share, 1.0)) ** batch
+    expert_gb = routed_gb * touched if moe else 0.0
+    other_gb = (shared_gb if moe else routed_gb * touched) + fit.kv_cache_gb * batch
+
+    if fit.placement == "ram":
+        return _Reads(0.0, 0.0, other_gb, expert_gb, float(model.n_layers), 1.0)
+    if fit.placement != "gpu+ram":
+        return _Reads(other_gb, expert_gb, 0.0, 0.0, 0.0, 0.0)
+    in_ram = min(fit.ram_gb / routed_gb, 1.0) if routed_gb > 0 else 1.0
+    weights = other_gb - fit.kv_cache_gb * batch + expert_gb
+    if moe:
+        ram_expert = expert_gb * in_ram
+        return _Reads(other_gb, expert_gb - ram_expert, 0.0, ram_expert, in_ram * model.n_layers, ram_expert / weights)
+    dense_ram = (other_gb - fit.kv_cache_gb * batch) * in_ram
+    return _Reads(other_gb - dense_ram, 0.0, dense_ram, 0.0, in_ram * model.n_layers, dense_ram / weights)
 
 
 def estimate_speed(
@@ -104,8 +156,18 @@ def estimate_speed(
     """Decode and prefill speed of ``quant`` of ``model`` on ``build`` [tokens/s].
 
     ``decode_tok_s`` is the aggregate over ``batch`` sequences, never above
-    ``ceiling_decode_tok_s`` (bytes over bandwidth, with no loss).
+    ``ceiling_decode_tok_s`` (bytes over bandwidth and FLOPs over peak, with no loss).
     Raises ``CostModelError`` when the model does not fit.
+
+    Llama 3.1 8B at Q4_K_M (4.92 GB) on an RTX 4090 (1,008 GB/s) reads about 5 GB a token, so
+    no engine can pass ~200 tok/s:
+
+    >>> import costmodel as cm
+    >>> cat = cm.load_catalog()
+    >>> m = cat.models["llama-3.1-8b"]
+    >>> s = estimate_speed(cat.builds["rtx4090-single"], m, m.quants["Q4_K_M"], context_tokens=512)
+    >>> s.decode_tok_s < s.ceiling_decode_tok_s < 205
+    True
     """
     if not 1 <= batch <= 4096:
         raise CostModelError(f"estimate_speed: batch must be within 1-4096, got {batch}")
@@ -114,83 +176,74 @@ def estimate_speed(
     )
     if not fit.fits:
         raise CostModelError(f"estimate_speed: {model.model_id} {quant.quant} on {build.build_id}: {fit.message}")
+    reads = _reads(build, model, quant, fit, batch)
 
-    bytes_per_param = quant.bits_per_weight / BITS_PER_BYTE
-    active_gb = model.active_params_b * bytes_per_param
-    shared_gb, routed_gb, active_share = _moe_split(model, quant)
-    # share of the routed experts a step touches: 1 - (1 - k/E)^batch
-    touched = 1.0 - (1.0 - active_share) ** batch
-    routed_active_gb = max(active_gb - shared_gb, 0.0)
-    step_weights_gb = shared_gb + routed_gb * touched if batch > 1 else active_gb
-    kv_gb = fit.kv_cache_gb * batch
-
-    # bytes per step in RAM: the routed experts that live there (GPU holds shared part and cache first)
-    if fit.placement == "gpu+ram":
-        ram_share = min(fit.ram_gb / routed_gb, 1.0) if routed_gb > 0 else 1.0
-        ram_read = (routed_active_gb if batch == 1 else routed_gb * touched) * ram_share
-    elif fit.placement == "ram":
-        ram_read = step_weights_gb + kv_gb
-    else:
-        ram_read = 0.0
-    gpu_read = step_weights_gb + kv_gb - ram_read
-
-    n = max(build.gpu_count, 1)
+    # the memory the GPU reads, its bandwidth (tensor parallel reads all cards at once) and efficiency
+    tensor = build.gpu_count > 1 and build.multi_gpu_mode == "tensor" and not build.unified_memory
     if build.unified_memory:
-        gpu_bw, gpu_eff, kind = build.ram_bandwidth_gbs, params.eff_unified, "unified memory bandwidth"
-    elif build.gpu_count > 0:
-        parallel = n if build.multi_gpu_mode == "tensor" else 1
-        gpu_bw, gpu_eff, kind = (build.vram_bandwidth_gbs or 0.0) * parallel, params.eff_gpu, "GPU memory bandwidth"
+        gpu_bw, gpu_eff, gpu_kind = build.ram_bandwidth_gbs, params.eff_unified, "unified memory bandwidth"
     else:
-        gpu_bw, gpu_eff, kind = 0.0, params.eff_ram, "GPU memory bandwidth"
-
-    t_gpu = gpu_read / (gpu_bw * gpu_eff) if gpu_read > 0 else 0.0
-    t_ram = ram_read / (build.ram_bandwidth_gbs * params.eff_ram) if ram_read > 0 else 0.0
-    t_sync = 0.0
-    if build.gpu_count > 1 and build.multi_gpu_mode == "tensor" and not build.unified_memory:
-        t_sync = 2 * model.n_layers * params.allreduce_s[build.interconnect]
-
-    ceiling_t = (gpu_read / gpu_bw if gpu_read > 0 else 0.0) + (
-        ram_read / build.ram_bandwidth_gbs if ram_read > 0 else 0.0
-    )
-    memory_t = t_gpu + t_ram + t_sync + params.t_fixed_s
-
-    # compute time of a step: 2 x active params x batch FLOPs
-    flops_step = 2 * model.active_params_b * PARAMS_PER_B * batch
-    gpu_flops = (build.gpu_fp16_tflops or 0.0) * FLOPS_PER_TFLOP * (n if build.multi_gpu_mode == "tensor" else 1)
-    cpu_flops = (build.cpu_tflops or DEFAULT_CPU_TFLOPS) * FLOPS_PER_TFLOP
-    ram_param_share = ram_read / (gpu_read + ram_read) if (gpu_read + ram_read) > 0 else 0.0
-    if build.gpu_count == 0:
-        compute_t = flops_step / (cpu_flops * params.eff_prefill_cpu)
-    else:
-        compute_t = flops_step * (1 - ram_param_share) / (gpu_flops * params.eff_prefill_gpu) + (
-            flops_step * ram_param_share / (cpu_flops * params.eff_prefill_cpu)
+        parallel = build.gpu_count if tensor else 1
+        gpu_bw, gpu_eff, gpu_kind = (
+            (build.vram_bandwidth_gbs or 0.0) * parallel,
+            params.eff_vram,
+            "GPU memory bandwidth",
         )
+    ram_bw = build.ram_bandwidth_gbs
 
-    step_t = max(memory_t, compute_t)
-    decode = batch / step_t
-    ceiling = batch / max(ceiling_t, compute_t * params.eff_prefill_gpu) if ceiling_t > 0 else decode
-    decode = min(decode, ceiling)
+    gpu_gb = reads.gpu_gb + reads.gpu_expert_gb
+    ram_gb = reads.ram_gb + reads.ram_expert_gb
+    expert = params.eff_expert
+    t_gpu = (reads.gpu_gb + reads.gpu_expert_gb / expert) / (gpu_bw * gpu_eff) if gpu_gb > 0 else 0.0
+    t_ram = (reads.ram_gb + reads.ram_expert_gb / expert) / (ram_bw * params.eff_ram) if ram_gb > 0 else 0.0
+    t_sync = 2 * model.n_layers * params.allreduce(build.interconnect) if tensor else 0.0
+    t_handoff = reads.ram_layers * params.t_handoff_s if build.gpu_count > 0 else 0.0
+    memory_t = t_gpu + t_ram + t_sync + t_handoff + params.t_token_s + params.backend(build.gpu_backend)
+    ideal_memory_t = (gpu_gb / gpu_bw if gpu_gb > 0 else 0.0) + (ram_gb / ram_bw if ram_gb > 0 else 0.0)
+
+    # compute: 2 x active params FLOPs per token, on the GPU for what it holds, on the CPU for the
+    # rest. Prompt processing runs every card at once (tensor parallel, or llama.cpp's pipelined
+    # micro-batches under a layer split); routed experts compute less efficiently (each sees a
+    # slice of the batch).
+    cards = build.gpu_count if (build.gpu_count > 1 and not build.unified_memory) else 1
+    gpu_flops = (build.gpu_fp16_tflops or 0.0) * FLOPS_PER_TFLOP
+    cpu_flops = (build.cpu_tflops or DEFAULT_CPU_TFLOPS) * FLOPS_PER_TFLOP
+    flops_token = 2 * model.active_params_b * PARAMS_PER_B
+    weights_gb = gpu_gb + ram_gb - fit.kv_cache_gb * batch
+    expert_share = (reads.gpu_expert_gb + reads.ram_expert_gb) / weights_gb
+    ram_share = reads.ram_weight_share
+    ram_expert_share = reads.ram_expert_gb / weights_gb
+    weight = (1 - expert_share) + expert_share / params.eff_prefill_expert  # expert FLOPs cost more
+    ram_weight = (ram_share - ram_expert_share) + ram_expert_share / params.eff_prefill_expert
+    if gpu_flops > 0:
+        gpu_part = flops_token * (weight - ram_weight) / (gpu_flops * cards)
+        cpu_part = flops_token * ram_weight / cpu_flops
+    else:
+        gpu_part, cpu_part = 0.0, flops_token * weight / cpu_flops
+    prefill_t = gpu_part / params.eff_prefill_gpu + cpu_part / params.eff_prefill_cpu
+    # a decode step of ``batch`` tokens: the cards of a layer split take turns, so one at a time
+    step_cards = build.gpu_count if tensor else 1
+    on_gpu = 1 - ram_share if gpu_flops > 0 else 0.0
+    ideal_compute_t = (
+        batch * flops_token * ((on_gpu / (gpu_flops * step_cards) if on_gpu > 0 else 0.0) + (1 - on_gpu) / cpu_flops)
+    )
+    compute_t = prefill_t * cards / step_cards * batch
+
+    decode = min(batch / max(memory_t, compute_t), batch / max(ideal_memory_t, ideal_compute_t))
+    ceiling = batch / max(ideal_memory_t, ideal_compute_t)
     if compute_t > memory_t:
         bound = "compute"
     elif t_ram > t_gpu:
         bound = "system RAM bandwidth"
     else:
-        bound = kind if build.gpu_count > 0 or build.unified_memory else "system RAM bandwidth"
-
-    flops_token = 2 * model.active_params_b * PARAMS_PER_B
-    if build.gpu_count == 0:
-        prefill_t = flops_token / (cpu_flops * params.eff_prefill_cpu)
-    else:
-        prefill_t = flops_token * (1 - ram_param_share) / (gpu_flops * params.eff_prefill_gpu) + (
-            flops_token * ram_param_share / (cpu_flops * params.eff_prefill_cpu)
-        )
+        bound = gpu_kind if (build.gpu_count > 0 or build.unified_memory) else "system RAM bandwidth"
     return Speed(
         decode_tok_s=decode,
         prefill_tok_s=1.0 / prefill_t,
         ceiling_decode_tok_s=ceiling,
         bound=bound,
-        gpu_read_gb_per_token=gpu_read / batch,
-        ram_read_gb_per_token=ram_read / batch,
+        gpu_read_gb_per_token=gpu_gb / batch,
+        ram_read_gb_per_token=ram_gb / batch,
         batch=batch,
         fit=fit,
     )

@@ -14,6 +14,7 @@ share = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 def builds(draw, gpu_count=st.integers(min_value=1, max_value=8)) -> cm.Build:
     load = draw(st.floats(min_value=30, max_value=12_000))
     count = draw(gpu_count)
+    gpu_tflops = draw(st.floats(min_value=5, max_value=2000))
     return cm.Build(
         build_id="box",
         name="Box",
@@ -22,12 +23,13 @@ def builds(draw, gpu_count=st.integers(min_value=1, max_value=8)) -> cm.Build:
         gpu_count=count,
         vram_gb_per_gpu=draw(st.floats(min_value=8, max_value=192)),
         vram_bandwidth_gbs=draw(st.floats(min_value=100, max_value=8000)),
-        gpu_fp16_tflops=draw(st.floats(min_value=5, max_value=2000)),
+        gpu_fp16_tflops=gpu_tflops,
         multi_gpu_mode=draw(st.sampled_from(["layer", "tensor"])),
         interconnect="pcie" if count > 1 else "none",
         system_ram_gb=draw(st.floats(min_value=16, max_value=2048)),
         ram_bandwidth_gbs=draw(st.floats(min_value=20, max_value=900)),
-        cpu_tflops=draw(st.floats(min_value=0.2, max_value=20)),
+        # a GPU out-computes its host CPU by several times, as every real machine does
+        cpu_tflops=draw(st.floats(min_value=0.2, max_value=20)) if count == 0 else gpu_tflops / draw(st.floats(4, 100)),
         power_load_w=load,
         power_idle_w=draw(st.floats(min_value=0, max_value=1)) * load,
         lifetime_months=draw(st.integers(min_value=6, max_value=120)),

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Fit the speed model's few parameters to the measured points, and check how it generalises.
+
+    .venv/bin/python bench/fit_speed.py
+
+Least squares of log(estimated / measured decode speed) over the points of
+``data/throughput-calibration.csv``, by coordinate descent within physical bounds, for the six
+parameters that set decode time: the bandwidth efficiency of each kind of memory (discrete GPU,
+unified, system RAM read by the CPU), the fixed time per token, the GPU <-> CPU hand-off per layer
+computed from system RAM, and Metal's extra time per token. All-reduce latencies and prefill
+efficiencies stay at their physical defaults. Then leave-one-out: each point predicted by a fit
+to the other points, a fair guess of the error on points the fit has not seen.
+The values in ``costmodel.speed.DEFAULT_SPEED_PARAMS`` are this fit, rounded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import costmodel as cm  # noqa: E402
+from costmodel.catalog import CalibrationPoint, load_calibration  # noqa: E402
+from costmodel.speed import DEFAULT_SPEED_PARAMS, SpeedParams  # noqa: E402
+
+BOUNDS = {
+    "eff_vram": (0.4, 1.0),
+    "eff_unified": (0.4, 1.0),
+    "eff_ram": (0.3, 1.0),
+    "t_token_s": (0.0, 0.02),
+    "t_handoff_s": (0.0, 0.002),
+    "t_metal_s": (0.0, 0.03),
+    "eff_expert": (0.3, 1.0),
+}
+
+
+def params_of(x: dict[str, float]) -> SpeedParams:
+    fields = {k: v for k, v in x.items() if k != "t_metal_s"}
+    return dataclasses.replace(DEFAULT_SPEED_PARAMS, **fields, t_backend_s=(("metal", x["t_metal_s"]),))
+
+
+def log_ratios(points: list[CalibrationPoint], params: SpeedParams) -> np.ndarray:
+    est = [
+        cm.estimate_speed(
+            p.build,
+            p.model,
+            p.quant,
+            p.context_tokens,
+            kv_cache_dtype=p.kv_cache_dtype,
+            raise_gpu_memory_cap=True,
+            params=params,
+        ).decode_tok_s
+        for p in points
+    ]
+    return np.log(np.array(est) / np.array([p.decode_tok_s for p in points]))
+
+
+def fit(points: list[CalibrationPoint], start: dict[str, float], fixed: tuple[str, ...] = ()) -> dict[str, float]:
+    """Coordinate descent on the sum of squared log ratios, halving steps until they are tiny."""
+    x = dict(start)
+    best = float(np.sum(log_ratios(points, params_of(x)) ** 2))
+    step = {k: (hi - lo) / 4 for k, (lo, hi) in BOUNDS.items()}
+    while max(step[k] / (BOUNDS[k][1] - BOUNDS[k][0]) for k in step) > 1e-5:
+        improved = False
+        for k, (lo, hi) in BOUNDS.items():
+            if k in fixed:
+                continue
+            for sign in (-1, 1):
+                y = {**x, k: min(max(x[k] + sign * step[k], lo), hi)}
+                loss = float(np.sum(log_ratios(points, params_of(y)) ** 2))
+                if loss < best - 1e-12:
+                    best, x, improved = loss, y, True
+        if not improved:
+            step = {k: v / 2 for k, v in step.items()}
+    return x
+
+
+PREFILL_BOUNDS = {"eff_prefill_gpu": (0.1, 1.0), "eff_prefill_cpu": (0.05, 1.0), "eff_prefill_expert": (0.1, 1.0)}
+
+
+def prefill_log_ratios(points: list[CalibrationPoint], params: SpeedParams) -> np.ndarray:
+    est = [
+        cm.estimate_speed(
+            p.build,
+            p.model,
+            p.quant,
+            p.context_tokens,
+            kv_cache_dtype=p.kv_cache_dtype,
+            raise_gpu_memory_cap=True,
+            params=params,
+        ).prefill_tok_s
+        for p in points
+    ]
+    return np.log(np.array(est) / np.array([p.prefill_tok_s for p in points]))
+
+
+def fit_prefill(points: list[CalibrationPoint], base: SpeedParams) -> dict[str, float]:
+    """The same descent for the three prefill efficiencies, on the points with a prefill figure."""
+    x = {k: getattr(base, k) for k in PREFILL_BOUNDS}
+    loss_of = lambda y: float(np.sum(prefill_log_ratios(points, dataclasses.replace(base, **y)) ** 2))  # noqa: E731
+    best = loss_of(x)
+    step = {k: (hi - lo) / 4 for k, (lo, hi) in PREFILL_BOUNDS.items()}
+    while max(step[k] / (PREFILL_BOUNDS[k][1] - PREFILL_BOUNDS[k][0]) for k in step) > 1e-5:
+        improved = False
+        for k, (lo, hi) in PREFILL_BOUNDS.items():
+            for sign in (-1, 1):
+                y = {**x, k: min(max(x[k] + sign * step[k], lo), hi)}
+                loss = loss_of(y)
+                if loss < best - 1e-12:
+                    best, x, improved = loss, y, True
+        if not improved:
+            step = {k: v / 2 for k, v in step.items()}
+    return x
+
+
+def report(label: str, errors_pct: np.ndarray) -> None:
+    print(f"{label:28} median {np.median(errors_pct):5.1f}%   90th percentile {np.percentile(errors_pct, 90):5.1f}%")
+
+
+def main() -> None:
+    points = load_calibration(cm.load_catalog())
+    d = DEFAULT_SPEED_PARAMS
+    start = {
+        "eff_vram": d.eff_vram,
+        "eff_unified": d.eff_unified,
+        "eff_ram": d.eff_ram,
+        "t_token_s": d.t_token_s,
+        "t_handoff_s": d.t_handoff_s,
+        "t_metal_s": d.backend("metal"),
+        "eff_expert": d.eff_expert,
+    }
+    x = fit(points, start)
+    print("fitted:", ", ".join(f"{k}={v:.4g}" for k, v in x.items()))
+    report("in-sample (fitted)", np.abs(np.expm1(log_ratios(points, params_of(x)))) * 100)
+    report("in-sample (defaults)", np.abs(np.expm1(log_ratios(points, d))) * 100)
+    loo = []
+    for i, held in enumerate(points):
+        xi = fit(points[:i] + points[i + 1 :], x)
+        loo.append(abs(np.expm1(log_ratios([held], params_of(xi))[0])) * 100)
+        print(f"  leave out {held.point_id:38} error {loo[-1]:5.1f}%")
+    report("leave-one-out", np.array(loo))
+
+    with_prefill = [p for p in points if p.prefill_tok_s]
+    px = fit_prefill(with_prefill, d)
+    print("\nprefill fitted:", ", ".join(f"{k}={v:.4g}" for k, v in px.items()))
+    report(
+        "prefill in-sample (fitted)",
+        np.abs(np.expm1(prefill_log_ratios(with_prefill, dataclasses.replace(d, **px)))) * 100,
+    )
+    report("prefill in-sample (defaults)", np.abs(np.expm1(prefill_log_ratios(with_prefill, d))) * 100)
+
+
+if __name__ == "__main__":
+    main()
