@@ -10,6 +10,7 @@ Data flows one way:
 ``Build`` ...          ``Build``, ``Model``, ``Quant``, ``ApiPrice``, ``Usage``, ``Scenario``
 ``compare``            local against API for a ``Scenario``: verdict, break-even, curve
 ``volume_curve``       cost per million tokens against monthly volume, capacity marked
+``compare_builds``     several builds against several APIs under one set of assumptions
 ``blended_usd_per_mtok``  the price of a million tokens of an input/output/cached mix
 ``check_fit``          whether a build holds a quant, and where the bytes live
 ``estimate_speed``     decode and prefill speed, with the bandwidth ceiling
@@ -34,7 +35,8 @@ from .errors import CostModelError
 from .fit import Fit, check_fit, kv_cache_gb
 from .glossary import GLOSSARY
 from .pricing import blended_usd_per_mtok, sum_of_prices_usd
-from .schema import ApiPrice, Build, Model, Quant, Scenario, Usage
+from .schema import ApiPrice, Build, Claim, Model, Quant, Scenario, Usage
+from .study import Study, compare_builds
 from .speed import Speed, SpeedParams, estimate_speed
 from .units import HOURS_PER_MONTH, TOKENS_PER_MTOK
 
@@ -46,6 +48,7 @@ __all__ = [
     "ApiPrice",
     "Build",
     "Catalog",
+    "Claim",
     "Comparison",
     "CostModelError",
     "Fit",
@@ -53,12 +56,14 @@ __all__ = [
     "Quant",
     "Scenario",
     "Speed",
+    "Study",
     "SpeedParams",
     "Usage",
     "Verdict",
     "blended_usd_per_mtok",
     "check_fit",
     "compare",
+    "compare_builds",
     "estimate_speed",
     "kv_cache_gb",
     "load_catalog",

@@ -101,10 +101,12 @@ class Comparison:
 
     scenario: Scenario
     verdict: Verdict
-    reason: str
+    headline: str       # the verdict in a few plain words
+    reason: str         # the verdict with its why
     break_even_month: float | None
     cash_payback_month: float | None
     hybrid_break_even_month: float | None
+    break_even_usd: float | None
     break_even_volume_tok_per_month: float | None
     break_even_volume_within_capacity: bool
     savings_at_horizon_usd: float
@@ -119,11 +121,6 @@ class Comparison:
     fit: Fit
     terms: CostTerms
     curve: pd.DataFrame
-
-    @property
-    def headline(self) -> str:
-        """The verdict in plain words, for a headline."""
-        return self.reason
 
 
 def _throughput(scenario: Scenario, fit: Fit) -> Throughput:
@@ -144,6 +141,11 @@ def _throughput(scenario: Scenario, fit: Fit) -> Throughput:
         (False, False): "estimated",
     }[given]
     return Throughput(decode, prefill, source, estimate)
+
+
+def _at_month(values: np.ndarray, month: float) -> float:
+    """A monthly series at a fractional month, linearly interpolated."""
+    return float(np.interp(month, np.arange(values.size), values))
 
 
 def _crossing(gap: np.ndarray) -> float | None:
@@ -234,6 +236,11 @@ def _curve(scenario: Scenario, hours_per_token_h: float | None) -> pd.DataFrame:
     )
 
 
+def format_mtok(tokens: float) -> str:
+    """``24.2e6`` -> ``'24.2 M'``."""
+    return f"{tokens / 1e6:,.1f} M"
+
+
 def _usd(x: float) -> str:
     return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
 
@@ -289,25 +296,27 @@ def compare(scenario: Scenario) -> Comparison:
     break_even = hybrid = cash_payback = None
     if not fit.fits:
         verdict = Verdict.DOES_NOT_FIT
-        reason = f"does not fit: short by {fit.shortfall_gb:,.0f} GB ({fit.message})"
+        headline = f"does not fit: short by {fit.shortfall_gb:,.0f} GB"
+        reason = f"{headline} (needs {fit.required_gb:,.0f} GB, {fit.available_gb:,.0f} GB usable)"
+        if fit.cap_raise_would_fit:
+            reason += "; raising the GPU memory cap would make it fit"
     elif first_over is not None:
         verdict = Verdict.CANNOT_SERVE
         hybrid = crossing
-        reason = (
-            f"cannot serve: capacity {terms.capacity_tok_per_month / 1e6:,.1f} M tokens a month "
-            f"against {tokens[first_over] / 1e6:,.1f} M asked"
+        headline = (
+            f"cannot serve: capacity {format_mtok(terms.capacity_tok_per_month)} tokens a month "
+            f"against {format_mtok(tokens[first_over])} asked"
             + (f" (from month {first_over})" if first_over > 1 else "")
-            + "; "
-            + (
-                f"the hybrid sending the overflow to the API pays back in month {hybrid:.1f}"
-                if hybrid is not None and hybrid <= horizon
-                else "the hybrid sending the overflow to the API never pays back"
-            )
+        )
+        reason = headline + (
+            f"; the hybrid sending the overflow to the API pays back in month {hybrid:.1f}"
+            if hybrid is not None and hybrid <= horizon
+            else "; the hybrid sending the overflow to the API never pays back"
         )
     elif crossing is not None:
         verdict = Verdict.PAYS_BACK
         break_even, cash_payback = crossing, cash_crossing
-        reason = f"pays back in month {crossing:.1f}"
+        headline = reason = f"pays back in month {crossing:.1f}"
         if _end_of_life_value(s) > 0:
             reason += " counting its resale value at the end of its life" + (
                 f"; in cash alone in month {cash_crossing:.1f}"
@@ -317,27 +326,40 @@ def compare(scenario: Scenario) -> Comparison:
     else:
         verdict = Verdict.NEVER
         if total_tokens < 1:
-            reason = "never: no tokens to serve"
+            headline = reason = "never: no tokens to serve"
         elif running_per_mtok is not None and running_per_mtok >= api_per_mtok:
+            headline = f"never: running costs alone are {_rate(running_per_mtok)} per million tokens"
             reason = (
-                f"never: running costs alone are {_rate(running_per_mtok)} per million tokens against "
-                f"the API's {_rate(api_per_mtok)} ({_rate(running_per_mtok - api_per_mtok)} more)"
+                f"{headline} against the API's {_rate(api_per_mtok)} ({_rate(running_per_mtok - api_per_mtok)} more)"
             )
         else:
+            headline = (
+                f"never within {horizon} months: local costs {_rate(local_per_mtok)} per million tokens "
+                f"against the API's {_rate(api_per_mtok)}"
+            )
+            reason = headline
             monthly = float(curve["api_usd"].diff().iloc[-1] - curve["local_usd"].diff().iloc[-1])
             months_more = gap[-1] / monthly if monthly > 0 else None
-            reason = f"never within {horizon} months"
             if months_more is not None:
-                reason += f": it saves {_usd(monthly)} a month, so paying back would take ~{horizon + months_more:,.0f} months"
+                reason += f"; it saves {_usd(monthly)} a month, so paying back would take ~{horizon + months_more:,.0f} months"
             if savings > 0:
-                reason += f"; sold at month {horizon} while still worth more than its end-of-life value, it leaves you {_usd(savings)} ahead"
+                reason += (
+                    f"; sold at month {horizon} while still worth more than its end-of-life value, "
+                    f"it leaves you {_usd(savings)} ahead"
+                )
     return Comparison(
         scenario=s,
         verdict=verdict,
+        headline=headline,
         reason=reason,
         break_even_month=break_even,
         cash_payback_month=cash_payback,
         hybrid_break_even_month=hybrid,
+        break_even_usd=(
+            _at_month(curve["api_usd"].to_numpy(), break_even if break_even is not None else hybrid)
+            if (break_even is not None or hybrid is not None)
+            else None
+        ),
         break_even_volume_tok_per_month=volume,
         break_even_volume_within_capacity=within,
         savings_at_horizon_usd=savings,

@@ -7,6 +7,7 @@ This module is the only reader of files. ``load_catalog()`` reads
 ``models.csv``     open-weight models (``Model``), one per row
 ``quants.csv``     their quantisations (``Quant``), one per (model_id, quant)
 ``prices.csv``     API offerings (``ApiPrice``), one per ``provider/model``
+``claims.csv``     published decode speeds (``Claim``) to set beside the estimates
 =================  ===========================================================
 
 and returns a ``Catalog`` whose ``builds``, ``models`` and ``prices`` are dicts by id. Every row
@@ -30,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import CostModelError
-from .schema import ApiPrice, Build, Model, Quant
+from .schema import ApiPrice, Build, Claim, Model, Quant
 
 #: environment variable naming another data directory
 DATA_DIR_ENV = "BREAKEVEN_DATA_DIR"
@@ -107,7 +108,13 @@ PRICES = FileSpec(
     ("price_id",),
     ("price_id", "provider", "model", "input_usd_per_mtok", "output_usd_per_mtok", *_PROVENANCE),
 )
-SPECS = (BUILDS, MODELS, QUANTS, PRICES)
+CLAIMS = FileSpec(
+    "claims.csv",
+    Claim,
+    ("claim_id",),
+    ("claim_id", "build_id", "model_id", "quant", "decode_tok_s_low", "decode_tok_s_high", *_PROVENANCE),
+)
+SPECS = (BUILDS, MODELS, QUANTS, PRICES, CLAIMS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,7 +124,14 @@ class Catalog:
     builds: dict[str, Build]
     models: dict[str, Model]
     prices: dict[str, ApiPrice]
+    claims: dict[str, Claim] = dataclasses.field(default_factory=dict)
     data_dir: Path | None = None
+
+    def claims_for(self, build_id: str, model_id: str, quant: str) -> list[Claim]:
+        """Published speeds of ``quant`` of ``model_id`` on ``build_id``."""
+        return [
+            c for c in self.claims.values() if (c.build_id, c.model_id, c.quant) == (build_id, model_id, quant)
+        ]
 
     def quant(self, model_id: str, quant: str) -> Quant:
         """The quant ``quant`` of model ``model_id``, with a clear error when either is unknown."""
@@ -234,6 +248,7 @@ def build_catalog(
     prices: list[tuple[int, ApiPrice]],
     errors: list[str],
     data_dir: Path | None = None,
+    claims: list[tuple[int, Claim]] = (),
 ) -> Catalog:
     """Join parsed rows into a ``Catalog``, checking ids across files; raise on any error."""
     build_map = _keyed(builds, BUILDS, errors)
@@ -258,6 +273,16 @@ def build_catalog(
             )
             continue
         by_model.setdefault(model_id, {})[name] = q
+    claim_map = _keyed(claims, CLAIMS, errors)
+    claim_lines = {c.claim_id: line for line, c in claims}
+    for cid, claim in claim_map.items():
+        where = f"claims.csv row {claim_lines[cid]}"
+        if claim.build_id not in build_map:
+            errors.append(f"{where}, build_id: unknown build {claim.build_id!r}")
+        if claim.model_id not in model_map:
+            errors.append(f"{where}, model_id: unknown model {claim.model_id!r}")
+        elif (claim.model_id, claim.quant) not in quant_map:
+            errors.append(f"{where}, quant: unknown quant {claim.quant!r} of {claim.model_id}")
     price_lines = {p.price_id: line for line, p in prices}
     for pid, price in price_map.items():
         ref = price.open_weights_model_id
@@ -268,7 +293,7 @@ def build_catalog(
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         raise CostModelError(f"catalogue has {len(errors)} error(s):\n  {shown}{more}")
     full_models = {mid: m.model_copy(update={"quants": by_model.get(mid, {})}) for mid, m in model_map.items()}
-    return Catalog(builds=build_map, models=full_models, prices=price_map, data_dir=data_dir)
+    return Catalog(builds=build_map, models=full_models, prices=price_map, claims=claim_map, data_dir=data_dir)
 
 
 def load_catalog(data_dir: str | Path | None = None) -> Catalog:
@@ -285,8 +310,8 @@ def load_catalog(data_dir: str | Path | None = None) -> Catalog:
         rows, row_errors = read_rows(_read_file(directory / spec.name), spec)
         parsed.append(rows)
         errors.extend(row_errors)
-    builds, models, quants, prices = parsed
-    return build_catalog(builds, models, quants, prices, errors, data_dir=directory)
+    builds, models, quants, prices, claims = parsed
+    return build_catalog(builds, models, quants, prices, errors, data_dir=directory, claims=claims)
 
 
 # --- calibration points of the speed model ----------------------------------------------------

@@ -5,6 +5,7 @@
 ``Quant``          one quantisation of a model: file size, bits per weight, quality retained
 ``Model``          an open-weight model's architecture, with its quants by name
 ``ApiPrice``       one API offering's per-token prices (one row of ``data/prices.csv``)
+``Claim``          a published decode speed, to set beside the estimate
 ``Usage``          tokens per month and their mix: input share, cached share of input, growth
 ``Scenario``       everything ``compare`` needs: build, model, quant, price, usage, assumptions
 =================  =========================================================================
@@ -200,6 +201,29 @@ class ApiPrice(_Provenance):
         if self.input_usd_per_mtok == 0 and self.output_usd_per_mtok == 0:
             raise ValueError("input and output prices are both 0: a missing price is not a free one")
         return self
+
+
+class Claim(_Provenance):
+    """A published decode speed for a model on a build, to set beside the estimate."""
+
+    claim_id: Id
+    build_id: Id
+    model_id: Id
+    quant: Annotated[str, Field(min_length=1, max_length=60)]
+    decode_tok_s_low: Annotated[float, Field(gt=0, le=1_000_000)]
+    decode_tok_s_high: Annotated[float, Field(gt=0, le=1_000_000)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Claim:
+        if self.decode_tok_s_high < self.decode_tok_s_low:
+            raise ValueError("decode_tok_s_high must not be below decode_tok_s_low")
+        return self
+
+    @property
+    def label(self) -> str:
+        """``'3-9 tok/s'`` or ``'60 tok/s'``."""
+        lo, hi = self.decode_tok_s_low, self.decode_tok_s_high
+        return f"{lo:g} tok/s" if lo == hi else f"{lo:g}-{hi:g} tok/s"
 
 
 class Usage(_Frozen):

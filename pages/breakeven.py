@@ -1,62 +1,184 @@
-"""Break-even: the chosen model on each build against the API, month by month."""
+"""Break-even: buy the box or pay the API? Inputs in the sidebar and the URL, verdicts, two charts."""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import Any
+
 import streamlit as st
 
 import costmodel as cm
 from costmodel import figures
+from costmodel.study import format_tokens
+from ui import export, params, state
+from ui.guard import run_page
 
-ARTICLE_BUILDS = ["mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12", "mac-studio-192gb"]
-
-
-@st.cache_data(show_spinner=False)
-def catalog() -> cm.Catalog:
-    return cm.load_catalog()
+STORE = "_breakeven_inputs"
 
 
-@st.cache_data(show_spinner=False)
-def compare(scenario: cm.Scenario) -> cm.Comparison:
-    return cm.compare(scenario)
+@st.cache_data(show_spinner=False, max_entries=64)
+def study(
+    builds: tuple[cm.Build, ...], prices: tuple[cm.ApiPrice, ...], model: cm.Model, quant: cm.Quant,
+    usage: cm.Usage, decode: tuple[tuple[str, float], ...], assumptions: tuple[tuple[str, Any], ...],
+) -> cm.Study:
+    return cm.compare_builds(builds, prices, model=model, quant=quant, usage=usage, decode_tok_s=dict(decode),
+                             **dict(assumptions))
 
 
-cat = catalog()
-st.title("Buy the box or pay the API?")
-
-with st.sidebar:
-    model_id = st.selectbox("Model", sorted(cat.models), index=sorted(cat.models).index("glm-5.2"))
-    model = cat.models[model_id]
-    quants = list(model.quants)
-    quant = model.quants[
-        st.selectbox("Quant", quants, index=quants.index("UD-IQ2_XXS") if "UD-IQ2_XXS" in quants else 0)
-    ]
-    price_ids = sorted(cat.prices)
-    price = cat.prices[st.selectbox("API", price_ids, index=price_ids.index("zai/glm-5.2"))]
-    tokens = st.number_input("Tokens per month [M]", min_value=0.0, max_value=10_000.0, value=50.0, step=10.0)
-    input_share = st.slider("Input share", 0.0, 1.0, 0.75, 0.05)
-    electricity = st.number_input("Electricity [USD/kWh]", min_value=0.0, max_value=2.0, value=0.15, step=0.01)
-
-usage = cm.Usage(tokens_per_month=tokens * 1e6, input_share=input_share)
-results = {
-    cat.builds[build_id].name: compare(
-        cm.Scenario(
-            build=cat.builds[build_id],
-            model=model,
-            quant=quant,
-            price=price,
-            usage=usage,
-            electricity_usd_per_kwh=electricity,
-        )
+@st.cache_data(show_spinner=False, max_entries=64)
+def charts(result: cm.Study, colours: dict[str, str], names: dict[str, str]) -> tuple[dict, dict]:
+    """Both figures as plotly dicts (cached: building a figure costs more than showing it)."""
+    return (
+        figures.cumulative_cost(result, colours, names).to_dict(),
+        figures.cost_per_mtok(result, colours, names).to_dict(),
     )
-    for build_id in ARTICLE_BUILDS
-}
-rows = [{"build": name, "verdict": result.headline} for name, result in results.items()]
 
-st.caption(
-    f"{model.name} {quant.quant} · {tokens:,.0f} M tokens a month, {input_share:.0%} input · "
-    f"{price.price_id} at {cm.blended_usd_per_mtok(price, usage):.2f} USD per million tokens (as of {price.as_of})"
-)
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-title = f"{model.name} {quant.quant}: buy the box or pay {price.price_id}?"
-st.plotly_chart(figures.cumulative_cost(results, title), width="stretch")
+
+def seed_inputs(cat: cm.Catalog) -> None:
+    """Put the inputs in the widget state: from the URL on a session's first visit, then from the
+    store (Streamlit drops a widget's state when its page is left)."""
+    if STORE not in st.session_state:
+        loaded = params.from_url(dict(st.query_params), cat)
+        st.session_state[STORE] = loaded.values
+        st.session_state["_breakeven_notices"] = loaded.notices
+    stored = st.session_state[STORE]
+    for key, value in stored.items():
+        if key == "decode_tok_s":
+            for build_id, tok_s in value.items():
+                st.session_state.setdefault(f"decode_tok_s:{build_id}", tok_s)
+        else:
+            st.session_state.setdefault(key, value)
+    model = cat.models.get(st.session_state["model_id"]) or cat.models[params.DEFAULTS["model_id"]]
+    if st.session_state.get("quant") not in model.quants:
+        st.session_state["quant"] = params.default_quant_of(model)
+    for key, known in (("build_id", cat.builds), ("price_id", cat.prices)):
+        kept = [i for i in st.session_state[key] if i in known]
+        st.session_state[key] = kept or [i for i in params.DEFAULTS[key] if i in known]
+
+
+def sidebar(cat: cm.Catalog) -> dict[str, Any]:
+    """The inputs, each under its glossary name."""
+    def bounds(key: str) -> dict[str, float]:
+        low, high, step = params.RANGES[key]
+        return {"min_value": low, "max_value": high, "step": step}
+
+    with st.sidebar:
+        st.header("Scenario")
+        model_ids = sorted(cat.models, key=lambda m: cat.models[m].name.lower())
+        model_id = st.selectbox("Model", model_ids, key="model_id", format_func=lambda m: cat.models[m].name)
+        model = cat.models[model_id]
+        if st.session_state.get("quant") not in model.quants:
+            st.session_state["quant"] = params.default_quant_of(model)
+        st.selectbox(
+            "Quantisation", list(model.quants), key="quant",
+            format_func=lambda q: f"{q} ({model.quants[q].file_size_gb:,.0f} GB)",
+        )
+        order = state.build_order(cat)
+        st.multiselect("Builds to compare", order, key="build_id", format_func=lambda b: cat.builds[b].name)
+        st.multiselect("API offerings", sorted(cat.prices), key="price_id")
+        st.select_slider("Tokens per month (input + output)", params.TOKEN_STEPS, key="tokens_per_month",
+                         format_func=params.token_label)
+        st.slider("Input share of tokens", **bounds("input_share"), key="input_share", format="%.2f")
+        st.slider("Cached share of input", **bounds("cached_input_share"), key="cached_input_share", format="%.2f")
+        st.slider("Monthly growth of usage", **bounds("monthly_growth"), key="monthly_growth", format="%.2f")
+        st.number_input("Electricity [USD/kWh]", **bounds("electricity_usd_per_kwh"), key="electricity_usd_per_kwh",
+                        format="%.3f")
+        st.slider("Hours powered per day", **bounds("hours_per_day"), key="hours_per_day")
+        st.slider("Share of capex charged to LLM work (dual use)", **bounds("dual_use_share"), key="dual_use_share",
+                  format="%.2f")
+        st.slider("Horizon [months]", **bounds("horizon_months"), key="horizon_months")
+        with st.expander("Memory and measured speeds"):
+            st.number_input("Context length [tokens]", **bounds("context_tokens"), key="context_tokens")
+            st.checkbox("Raise the GPU memory cap of unified-memory Macs", key="raise_gpu_memory_cap")
+            st.caption("Measured decode speed per build [tok/s]; empty uses the estimate.")
+            measured = {}
+            for build_id in st.session_state["build_id"]:
+                value = st.number_input(
+                    cat.builds[build_id].name, min_value=0.0, max_value=params.MAX_MEASURED_TOK_S, value=None,
+                    key=f"decode_tok_s:{build_id}", placeholder="estimated",
+                )
+                if value:
+                    measured[build_id] = float(value)
+    values = {key: st.session_state[key] for key in params.DEFAULTS if key != "decode_tok_s"}
+    values["decode_tok_s"] = measured
+    return values
+
+
+def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog) -> None:
+    """One build's verdict in plain words, its costs per million tokens, speeds and fit."""
+    r = result
+    colour = "green" if r.verdict == cm.Verdict.PAYS_BACK else "red"
+    with st.container(border=True):
+        st.markdown(f"**{build.name}**")
+        st.markdown(f":{colour}[**{r.headline[0].upper() + r.headline[1:]}**]")
+        if r.reason != r.headline:
+            rest = r.reason[len(r.headline):].lstrip("; ").lstrip()
+            st.caption(rest[:1].upper() + rest[1:])
+        local = "n/a" if r.local_usd_per_mtok is None else f"${r.local_usd_per_mtok:,.2f}"
+        savings = r.savings_at_horizon_usd
+        outcome = f"saves **${savings:,.0f}**" if savings >= 0 else f"loses **${-savings:,.0f}**"
+        st.markdown(
+            f"Local **{local}** vs API **${r.api_usd_per_mtok:,.2f}** per million tokens  \n"
+            f"By month {r.scenario.horizon_months} it {outcome} against the API"
+        )
+        t = r.throughput
+        if t.decode_tok_s is not None:
+            ceiling = t.estimate.ceiling_decode_tok_s if t.estimate else None
+            line = f"Decode {t.decode_tok_s:,.1f} tok/s ({t.source}"
+            line += f", ceiling {ceiling:,.1f})" if ceiling else ")"
+            line += f"; prefill {t.prefill_tok_s:,.0f} tok/s; capacity {format_tokens(r.capacity_tok_per_month)} tokens/month"
+            for claim in cat.claims_for(build.build_id, r.scenario.model.model_id, r.scenario.quant.quant):
+                line += f". Published: {claim.label}"
+                if ceiling and claim.decode_tok_s_low > ceiling:
+                    line += " (above the physical ceiling)"
+            st.caption(line)
+        st.caption(r.fit.message[0].upper() + r.fit.message[1:])
+
+
+def body() -> None:
+    cat = state.catalog()
+    seed_inputs(cat)
+    values = sidebar(cat)
+    st.session_state[STORE] = values
+    st.query_params.from_dict(params.to_url(values))
+
+    st.title("Buy the box or pay the API?")
+    for notice in st.session_state.get("_breakeven_notices", []):
+        st.warning(notice)
+    if not values["build_id"] or not values["price_id"]:
+        st.info("Pick at least one build and one API offering in the sidebar.")
+        return
+
+    model = cat.models[values["model_id"]]
+    quant = model.quants[values["quant"]]
+    usage = cm.Usage(
+        tokens_per_month=values["tokens_per_month"], input_share=values["input_share"],
+        cached_input_share=values["cached_input_share"], monthly_growth=values["monthly_growth"],
+    )
+    assumptions = tuple(
+        (k, values[k]) for k in ("electricity_usd_per_kwh", "hours_per_day", "dual_use_share", "horizon_months",
+                                 "context_tokens", "raise_gpu_memory_cap")
+    )
+    builds = tuple(cat.builds[b] for b in values["build_id"])
+    prices = tuple(cat.prices[p] for p in values["price_id"])
+    result = study(builds, prices, model, quant, usage, tuple(sorted(values["decode_tok_s"].items())), assumptions)
+    colours = figures.build_colours(state.build_order(cat))
+    names = figures.legend_names(builds)
+    if usage.tokens_per_month == 0:
+        st.info("No tokens asked: nothing to pay back. Move the tokens-per-month slider.")
+
+    columns = st.columns(min(len(builds), 4))
+    for i, build in enumerate(builds):
+        with columns[i % len(columns)]:
+            headline(result.primary(build.build_id), build, cat)
+
+    cumulative, per_mtok = charts(result, {b.build_id: colours[b.build_id] for b in builds}, names)
+    slug = export.scenario_slug(values)
+    st.plotly_chart(cumulative, width="stretch", config=figures.png_config(f"{slug}-cumulative"), key="chart_cumulative")
+    st.plotly_chart(per_mtok, width="stretch", config=figures.png_config(f"{slug}-per-mtok"), key="chart_per_mtok")
+
+    st.subheader("Every build against every API")
+    st.dataframe(result.summary, hide_index=True, width="stretch")
+    export.downloads(result, slug, cumulative)
+
+
+run_page(body)

@@ -115,8 +115,9 @@ def test_never_within_horizon_says_how_long_it_would_take():
     # saving $37.67 a month against $1,500 over a 24-month horizon: not within it (39.8 months)
     result = cm.compare(hand_scenario(horizon_months=24))
     assert result.verdict == cm.Verdict.NEVER
-    assert result.reason.startswith("never within 24 months: it saves $38 a month")
-    assert "~40 months" in result.reason
+    assert result.headline.startswith("never within 24 months: local costs $")
+    assert "against the API's $5.00" in result.headline
+    assert "it saves $38 a month, so paying back would take ~40 months" in result.reason
 
 
 def test_does_not_fit_names_the_shortfall(catalog):
@@ -131,6 +132,7 @@ def test_does_not_fit_names_the_shortfall(catalog):
     result = cm.compare(scenario)
     assert result.verdict == cm.Verdict.DOES_NOT_FIT
     assert result.reason.startswith("does not fit: short by")
+    assert result.headline == f"does not fit: short by {result.fit.shortfall_gb:,.0f} GB"
     assert result.local_usd_per_mtok is None
     assert result.throughput.decode_tok_s is None
 

@@ -1,0 +1,73 @@
+"""Models: the memory map of a model's quants, KV cache against context, and who holds each quant."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import costmodel as cm
+from costmodel import figures
+from costmodel.tables import kv_curve, memory_map
+from ui import params, state
+from ui.guard import run_page
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def tables(model: cm.Model, builds: tuple[cm.Build, ...], context: int, dtype: str, raise_cap: bool):
+    return (
+        memory_map(model, builds, context, kv_cache_dtype=dtype, raise_gpu_memory_cap=raise_cap),
+        kv_curve(model),
+    )
+
+
+def body() -> None:
+    cat = state.catalog()
+    st.title("Models")
+    chosen = st.session_state.get("_breakeven_inputs", params.DEFAULTS)
+    a, b, c = st.columns(3)
+    model_ids = sorted(cat.models, key=lambda m: cat.models[m].name.lower())
+    start = chosen["model_id"] if chosen["model_id"] in cat.models else params.DEFAULTS["model_id"]
+    model = cat.models[a.selectbox("Model", model_ids, index=model_ids.index(start), key="models_model_id",
+                                   format_func=lambda m: cat.models[m].name)]
+    context = int(b.number_input("Context [tokens]", 512, model.max_context_tokens,
+                                 min(8192, model.max_context_tokens), 512, key="models_context_tokens"))
+    dtype = c.selectbox("KV-cache type", ["f16", "q8_0", "q4_0"], key="models_kv_cache_dtype")
+    st.caption(
+        f"{model.name}: {model.total_params_b:,.1f} B parameters, {model.active_params_b:,.1f} B active per token; "
+        f"{model.n_layers} layers, {model.attention.upper()} cache; up to {model.max_context_tokens:,} tokens; "
+        f"licence {model.license or 'not given'}. Source: {model.source}"
+    )
+    memory, kv = tables(model, tuple(cat.builds.values()), context, dtype, True)
+
+    quants = memory.drop_duplicates("quant")[
+        ["quant", "file_size_gb", "bits_per_weight", "kv_cache_gb", "required_gb", "min_memory_gb",
+         "quality_retained", "quality_confidence"]
+    ].rename(columns={
+        "file_size_gb": "File [GB]", "bits_per_weight": "Bits/weight", "kv_cache_gb": f"KV cache at {context:,} [GB]",
+        "required_gb": f"Needs at {context:,} [GB]", "min_memory_gb": "Published minimum [GB]",
+        "quality_retained": "Quality retained", "quality_confidence": "Quality is",
+    })
+    st.subheader("The memory map")
+    st.dataframe(quants, hide_index=True, width="stretch", key="models_quants",
+                 column_config={
+                     "Quality retained": st.column_config.NumberColumn(format="percent"),
+                     f"KV cache at {context:,} [GB]": st.column_config.NumberColumn(format="%.2f"),
+                     f"Needs at {context:,} [GB]": st.column_config.NumberColumn(format="%.1f"),
+                 })
+    st.plotly_chart(figures.quant_memory(memory, model.name, context), width="stretch", key="models_memory_chart",
+                    config=figures.png_config(f"memory-{model.model_id}"))
+
+    st.subheader("Which builds hold each quant")
+    matrix = memory.pivot(index="build_id", columns="quant", values="fits").reindex(columns=list(model.quants))
+    matrix.index = pd.Index([cat.builds[b].name for b in matrix.index], name="Build")
+    st.dataframe(matrix, width="stretch", key="models_matrix")
+    st.caption("With the GPU memory cap of unified-memory Macs raised; 'with offload' splits the model "
+               "between GPU memory and system RAM.")
+
+    st.subheader("KV cache against context length")
+    weights = min(q.file_size_gb for q in model.quants.values()) if model.quants else 0.0
+    st.plotly_chart(figures.kv_cache(kv, model.name, weights), width="stretch", key="models_kv_chart",
+                    config=figures.png_config(f"kv-cache-{model.model_id}"))
+
+
+run_page(body)

@@ -1,0 +1,83 @@
+"""Downloads of the break-even view: curve data as CSV, and a PNG rendered on the server."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+import costmodel as cm
+from costmodel.exports import to_csv_bytes
+
+BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+def scenario_slug(values: dict[str, Any]) -> str:
+    """A file name that names the scenario: ``breakeven-glm-5.2-ud-iq2_xxs-50M-zai-glm-5.2``."""
+    tokens = values["tokens_per_month"]
+    volume = f"{tokens / 1e9:g}B" if tokens >= 1e9 else f"{tokens / 1e6:g}M"
+    parts = ["breakeven", values["model_id"], values["quant"], volume, *values["price_id"][:2]]
+    return re.sub(r"[^a-z0-9._-]+", "-", "-".join(parts).lower()).strip("-")[:120]
+
+
+def browser_path() -> str | None:
+    """The Chromium kaleido can drive, if any (``BROWSER_PATH`` first, as kaleido reads it)."""
+    env = os.environ.get("BROWSER_PATH")
+    if env and Path(env).exists():
+        return env
+    for candidate in BROWSERS:
+        if Path(candidate).exists():
+            return candidate
+    found = shutil.which("chromium") or shutil.which("google-chrome")
+    return found
+
+
+@st.cache_resource(show_spinner=False)
+def _kaleido_server() -> bool:
+    """One browser kept for every render (0.15 s a chart instead of 1.7 s)."""
+    import kaleido
+
+    path = browser_path()
+    if path:
+        os.environ.setdefault("BROWSER_PATH", path)
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    return True
+
+
+def png_bytes(figure: dict, scale: int = 2) -> bytes:
+    """The figure as a PNG, rendered by kaleido in the system's Chromium."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    _kaleido_server()
+    return pio.to_image(go.Figure(figure), format="png", scale=scale, width=1400, height=800)
+
+
+def downloads(result: cm.Study, slug: str, figure: dict) -> None:
+    """CSV downloads of the curves and the summary; a server-side PNG where a browser exists."""
+    a, b, c = st.columns(3)
+    a.download_button(
+        "Cumulative cost by month (CSV)", to_csv_bytes(result.curves), f"{slug}-cumulative.csv", "text/csv",
+        key="download_curves",
+    )
+    b.download_button(
+        "Verdicts and costs (CSV)", to_csv_bytes(result.summary), f"{slug}-summary.csv", "text/csv",
+        key="download_summary",
+    )
+    with c:
+        if browser_path() is None:
+            st.caption(
+                "Server-side PNG export needs Chromium on the server (Debian: apt-get install chromium). "
+                "The chart's camera button saves a PNG from your browser meanwhile."
+            )
+        elif st.button("Render the cumulative chart as PNG", key="render_png"):
+            try:
+                data = png_bytes(figure)
+            except Exception as exc:  # kaleido or the browser failed: say so, keep the page
+                st.warning(f"PNG export failed ({type(exc).__name__}): {exc}")
+            else:
+                st.download_button("Download PNG", data, f"{slug}-cumulative.png", "image/png", key="download_png")

@@ -1,0 +1,96 @@
+"""Validated add-or-edit forms for builds and API prices, errors shown under each field.
+
+A form's fields come from the pydantic model and the glossary: the same names as the CSV
+headers. On save the object is built through ``costmodel``; a ``CostModelError`` puts each
+field's reason under that field and keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from typing import Any
+
+import streamlit as st
+from pydantic import BaseModel
+
+import costmodel as cm
+from costmodel.glossary import GLOSSARY
+
+SKIP = {"quants", "confidence"}
+
+
+def _kind(cls: type[BaseModel], name: str) -> tuple[str, tuple[str, ...]]:
+    """('bool' | 'int' | 'float' | 'choice' | 'date' | 'text', choices) for a field."""
+    annotation = cls.model_fields[name].annotation
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    base = args[0]
+    while typing.get_origin(base) is typing.Annotated:
+        base = typing.get_args(base)[0]
+    if typing.get_origin(base) is typing.Literal:
+        return "choice", typing.get_args(base)
+    if base is bool:
+        return "bool", ()
+    if base is int:
+        return "int", ()
+    if base is float:
+        return "float", ()
+    if base is dt.date:
+        return "date", ()
+    return "text", ()
+
+
+def _label(name: str) -> str:
+    unit, meaning = GLOSSARY.get(name, ("", name))
+    return f"{name} [{unit}]" if unit and unit not in ("0-1", "date") else name
+
+
+def object_form(cls: type[BaseModel], form_key: str, current: BaseModel | None, columns: int = 3) -> BaseModel | None:
+    """Render a form for ``cls`` prefilled from ``current``; return the valid object on save."""
+    errors: dict[str, str] = st.session_state.get(f"{form_key}:errors", {})
+    general: list[str] = st.session_state.get(f"{form_key}:general", [])
+    provenance = ("note", "source", "as_of")
+    names = [n for n in cls.model_fields if n not in SKIP and n not in provenance] + list(provenance)
+    values: dict[str, Any] = {}
+    with st.form(form_key, clear_on_submit=False):
+        grid = st.columns(columns)
+        for i, name in enumerate(names):
+            kind, choices = _kind(cls, name)
+            default = getattr(current, name, None) if current is not None else cls.model_fields[name].default
+            if default is not None and not isinstance(default, bool | int | float | str | dt.date):
+                default = None
+            key = f"{form_key}:{name}"
+            help_text = GLOSSARY.get(name, ("", ""))[1]
+            with grid[i % columns]:
+                if kind == "bool":
+                    values[name] = st.checkbox(_label(name), value=bool(default), key=key, help=help_text)
+                elif kind == "choice":
+                    options = list(choices) if cls.model_fields[name].is_required() else ["", *choices]
+                    index = options.index(default) if default in options else 0
+                    values[name] = st.selectbox(_label(name), options, index=index, key=key, help=help_text)
+                elif kind == "date":
+                    values[name] = st.date_input(_label(name), value=default, key=key, help=help_text)
+                elif kind in ("int", "float"):
+                    text = "" if default is None or default is dt.date else f"{default:g}"
+                    values[name] = st.text_input(_label(name), value=text, key=key, help=help_text)
+                else:
+                    values[name] = st.text_input(_label(name), value=default or "", key=key, help=help_text)
+                if name in errors:
+                    st.markdown(f":red[{errors[name]}]")
+        for message in general:
+            st.error(message)
+        saved = st.form_submit_button("Save")
+    if not saved:
+        return None
+    fields = {k: v for k, v in values.items() if v not in ("", None)}
+    try:
+        obj = cls(**fields)
+    except cm.CostModelError as exc:
+        st.session_state[f"{form_key}:errors"] = {where.split(".")[0]: why for where, why in exc.details if where}
+        st.session_state[f"{form_key}:general"] = [why for where, why in exc.details if not where] or (
+            [] if exc.details else [str(exc)]
+        )
+        st.rerun()
+    st.session_state.pop(f"{form_key}:errors", None)
+    st.session_state.pop(f"{form_key}:general", None)
+    return obj

@@ -1,0 +1,203 @@
+"""The break-even page's inputs: defaults, ranges, and their round trip through the URL.
+
+Every input has one name, the glossary's, used as widget key and URL parameter. A link carries
+the inputs that differ from their defaults, so a copied URL reproduces the view. A value in the
+URL that is not valid falls back to its default with a notice saying which and why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import costmodel as cm
+from costmodel.study import format_tokens
+
+ARTICLE_BUILDS = ("mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12", "mac-studio-192gb")
+
+#: the token-volume slider: 0, then 1, 1.5, 2, 3, 4, 5, 7 per decade from 1 M to 10 B
+TOKEN_STEPS: tuple[float, ...] = (0.0,) + tuple(
+    float(m * 10**k) for k in range(6, 10) for m in (1, 1.5, 2, 3, 4, 5, 7)
+) + (1e10,)
+
+DEFAULTS: dict[str, Any] = {
+    "model_id": "glm-5.2",
+    "quant": "UD-IQ2_XXS",
+    "build_id": list(ARTICLE_BUILDS),
+    "price_id": ["zai/glm-5.2"],
+    "tokens_per_month": 50e6,
+    "input_share": 0.75,
+    "cached_input_share": 0.0,
+    "monthly_growth": 0.0,
+    "electricity_usd_per_kwh": 0.15,
+    "hours_per_day": 24.0,
+    "dual_use_share": 1.0,
+    "horizon_months": 60,
+    "context_tokens": 8192,
+    "raise_gpu_memory_cap": True,
+    "decode_tok_s": {},
+}
+
+#: ranges of the numeric inputs, shared by the widgets and the URL check: (low, high, step)
+RANGES: dict[str, tuple[float, float, float]] = {
+    "input_share": (0.0, 1.0, 0.05),
+    "cached_input_share": (0.0, 1.0, 0.05),
+    "monthly_growth": (-0.2, 0.5, 0.01),
+    "electricity_usd_per_kwh": (0.0, 2.0, 0.01),
+    "hours_per_day": (1.0, 24.0, 1.0),
+    "dual_use_share": (0.0, 1.0, 0.05),
+    "horizon_months": (6, 120, 6),
+    "context_tokens": (512, 1_048_576, 512),
+}
+MAX_MEASURED_TOK_S = 100_000.0
+
+
+def nearest_token_step(value: float) -> float:
+    """The slider step closest to ``value`` (on a log scale; 0 stays 0)."""
+    if value <= 0:
+        return 0.0
+    import math
+
+    return min(TOKEN_STEPS[1:], key=lambda step: abs(math.log(step) - math.log(value)))
+
+
+def _number(key: str) -> Callable[[str], float]:
+    low, high, _ = RANGES[key]
+
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not low <= value <= high:  # also refuses nan
+            raise ValueError(f"must be within {low:g}-{high:g}")
+        return int(value) if isinstance(DEFAULTS[key], int) and not isinstance(DEFAULTS[key], bool) else value
+
+    return parse
+
+
+def _tokens(raw: str) -> float:
+    value = float(raw)
+    if not 0 <= value <= 1e10:
+        raise ValueError("must be within 0-10 B tokens a month")
+    return nearest_token_step(value)
+
+
+def _bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes"):
+        return True
+    if lowered in ("0", "false", "no"):
+        return False
+    raise ValueError("must be true or false")
+
+
+def _ids(known: Callable[[], Mapping[str, Any]], what: str) -> Callable[[str], list[str]]:
+    def parse(raw: str) -> list[str]:
+        ids = [part for part in raw.split(",") if part]
+        unknown = [i for i in ids if i not in known()]
+        if not ids:
+            raise ValueError(f"needs at least one {what}")
+        if unknown:
+            raise ValueError(f"unknown {what} {', '.join(unknown)}")
+        return list(dict.fromkeys(ids))
+
+    return parse
+
+
+def _speeds(builds: Mapping[str, Any]) -> Callable[[str], dict[str, float]]:
+    def parse(raw: str) -> dict[str, float]:
+        out = {}
+        for part in filter(None, raw.split(",")):
+            build_id, _, number = part.partition(":")
+            if build_id not in builds:
+                raise ValueError(f"unknown build {build_id}")
+            value = float(number)
+            if not 0 < value <= MAX_MEASURED_TOK_S:
+                raise ValueError(f"measured speed must be within 0-{MAX_MEASURED_TOK_S:g} tok/s")
+            out[build_id] = value
+        return out
+
+    return parse
+
+
+def dump(key: str, value: Any) -> str:
+    """A value as it goes into the URL."""
+    if key in ("build_id", "price_id"):
+        return ",".join(value)
+    if key == "decode_tok_s":
+        return ",".join(f"{b}:{v:g}" for b, v in value.items())
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    values: dict[str, Any]
+    notices: list[str]
+
+
+def from_url(query: Mapping[str, str], cat: cm.Catalog) -> Loaded:
+    """Inputs from URL parameters over the defaults; each invalid value is noticed and dropped."""
+    values = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v) for k, v in DEFAULTS.items()}
+    notices: list[str] = []
+    parsers: dict[str, Callable[[str], Any]] = {
+        "build_id": _ids(lambda: cat.builds, "build"),
+        "price_id": _ids(lambda: cat.prices, "API offering"),
+        "tokens_per_month": _tokens,
+        "raise_gpu_memory_cap": _bool,
+        "decode_tok_s": _speeds(cat.builds),
+        **{key: _number(key) for key in RANGES},
+    }
+
+    def model_id(raw: str) -> str:
+        if raw not in cat.models:
+            raise ValueError("unknown model")
+        return raw
+
+    parsers["model_id"] = model_id
+    for key, raw in query.items():
+        if key == "quant":
+            continue
+        if key not in parsers:
+            notices.append(f"The link's parameter {key!r} is not an input of this page; ignored.")
+            continue
+        try:
+            values[key] = parsers[key](raw)
+        except ValueError as exc:
+            notices.append(
+                f"The link's {key}={raw!r} is not valid ({exc}); using the default {dump(key, DEFAULTS[key]) or 'none'}."
+            )
+    quants = cat.models[values["model_id"]].quants
+    default_quant = default_quant_of(cat.models[values["model_id"]])
+    raw_quant = query.get("quant")
+    if raw_quant is not None and raw_quant not in quants:
+        notices.append(f"The link's quant={raw_quant!r} is not a quant of {values['model_id']}; using {default_quant}.")
+    values["quant"] = raw_quant if raw_quant in quants else default_quant
+    measured = values["decode_tok_s"]
+    values["decode_tok_s"] = {b: v for b, v in measured.items() if b in values["build_id"]}
+    return Loaded(values, notices)
+
+
+def default_quant_of(model: cm.Model) -> str:
+    """The quant a page starts with: the page default if the model has it, else its first."""
+    if DEFAULTS["quant"] in model.quants:
+        return DEFAULTS["quant"]
+    q4 = [q for q in model.quants if "Q4" in q.upper()]
+    return q4[0] if q4 else next(iter(model.quants))
+
+
+def to_url(values: Mapping[str, Any]) -> dict[str, str]:
+    """The inputs that differ from their defaults, as URL parameters."""
+    out = {}
+    for key, default in DEFAULTS.items():
+        value = values.get(key, default)
+        if value != default and dump(key, value) != dump(key, default):
+            out[key] = dump(key, value)
+    return out
+
+
+def token_label(value: float) -> str:
+    """Slider label: ``'50 M'``; 0 reads ``'0'``."""
+    return format_tokens(value) if value else "0"
