@@ -88,9 +88,33 @@ def cmd_run(extra: list[str]) -> None:
     )
 
 
+CHROMIUM = os.environ.get("BREAKEVEN_CHROMIUM", "/usr/bin/chromium")
+BROWSER_PACKAGES = ["chromium", "fonts-dejavu-core", "fonts-liberation"]
+
+
+def ensure_browser() -> None:
+    """Debian's chromium for the browser tests: installed with apt when we may, else a clear stop."""
+    if Path(CHROMIUM).exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt and os.geteuid() == 0:
+        print("tasks.py: installing Debian's chromium for the browser tests", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for cmd in ([apt, "update", "-qq"], [apt, "install", "-y", "-qq", *BROWSER_PACKAGES]):
+            if subprocess.run(cmd, env=env).returncode != 0:
+                fail(f"could not install chromium ({' '.join(cmd)})")
+        if Path(CHROMIUM).exists():
+            return
+    fail(
+        f"the browser tests need Chromium at {CHROMIUM}: "
+        f"sudo apt-get install {' '.join(BROWSER_PACKAGES)} (or set BREAKEVEN_CHROMIUM), then run this again"
+    )
+
+
 def cmd_test(extra: list[str]) -> None:
     ensure_venv()
     ensure_requirements("requirements-dev.txt")
+    ensure_browser()
     result = subprocess.run([str(PY), "-m", "pytest", *extra], cwd=ROOT)
     sys.exit(result.returncode)
 

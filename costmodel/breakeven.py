@@ -101,8 +101,8 @@ class Comparison:
 
     scenario: Scenario
     verdict: Verdict
-    headline: str       # the verdict in a few plain words
-    reason: str         # the verdict with its why
+    headline: str  # the verdict in a few plain words
+    reason: str  # the verdict with its why
     break_even_month: float | None
     cash_payback_month: float | None
     hybrid_break_even_month: float | None
@@ -183,8 +183,8 @@ def cost_terms(scenario: Scenario, hours_per_token_h: float | None) -> CostTerms
     )
 
 
-def _curve(scenario: Scenario, hours_per_token_h: float | None) -> pd.DataFrame:
-    """Monthly simulation of the horizon (see ``CURVE_COLUMNS``)."""
+def _curve(scenario: Scenario, hours_per_token_h: float | None) -> dict[str, np.ndarray]:
+    """Monthly simulation of the horizon: one array per column of ``CURVE_COLUMNS``."""
     s, b, u = scenario, scenario.build, scenario.usage
     horizon = s.horizon_months
     months = np.arange(horizon + 1, dtype=float)
@@ -219,21 +219,18 @@ def _curve(scenario: Scenario, hours_per_token_h: float | None) -> pd.DataFrame:
     api = np.cumsum(demand * api_rate)
     value = resale_value_usd(capex, b.resale_fraction, b.lifetime_months, horizon, s.replace_at_end_of_life)
     net = cash - value
-    return pd.DataFrame(
-        {
-            "month": months.astype(int),
-            "tokens": demand,
-            "served_local_tokens": served,
-            "api_usd": api,
-            "local_cash_usd": cash,
-            "local_usd": cash - capex * b.resale_fraction,
-            "overflow_usd": overflow_usd,
-            "local_value_usd": value,
-            "local_net_usd": net,
-            "savings_usd": api - net,
-        },
-        columns=list(CURVE_COLUMNS),
-    )
+    return {
+        "month": months.astype(int),
+        "tokens": demand,
+        "served_local_tokens": served,
+        "api_usd": api,
+        "local_cash_usd": cash,
+        "local_usd": cash - capex * b.resale_fraction,
+        "overflow_usd": overflow_usd,
+        "local_value_usd": value,
+        "local_net_usd": net,
+        "savings_usd": api - net,
+    }
 
 
 def format_mtok(tokens: float) -> str:
@@ -266,22 +263,22 @@ def compare(scenario: Scenario) -> Comparison:
         else None
     )
     terms = cost_terms(s, hpt)
-    curve = _curve(s, hpt)
+    c = _curve(s, hpt)
 
     horizon = s.horizon_months
-    tokens = curve["tokens"].to_numpy()
-    served = curve["served_local_tokens"].to_numpy()
+    tokens = c["tokens"]
+    served = c["served_local_tokens"]
     over = np.nonzero(tokens[1:] - served[1:] > tokens[1:] * 1e-12)[0]
     first_over = int(over[0]) + 1 if over.size else None
-    gap = (curve["local_usd"] - curve["api_usd"]).to_numpy()
+    gap = c["local_usd"] - c["api_usd"]
     crossing = _crossing(gap)
-    cash_crossing = _crossing((curve["local_cash_usd"] - curve["api_usd"]).to_numpy())
+    cash_crossing = _crossing(c["local_cash_usd"] - c["api_usd"])
 
     total_tokens = float(tokens.sum())
-    last = curve.iloc[-1]
+    last = {column: float(values[-1]) for column, values in c.items()}
     api_per_mtok = blended_usd_per_mtok(s.price, u)
-    running_usd = float(last["local_cash_usd"] - last["overflow_usd"]) - _capex_cash(s)
-    local_per_mtok = per_mtok(float(last["local_net_usd"]), total_tokens) if fit.fits else None
+    running_usd = last["local_cash_usd"] - last["overflow_usd"] - _capex_cash(s)
+    local_per_mtok = per_mtok(last["local_net_usd"], total_tokens) if fit.fits else None
     running_per_mtok = per_mtok(running_usd, float(served.sum())) if hpt is not None else None
     marginal_per_mtok = terms.marginal_usd_per_token * TOKENS_PER_MTOK if hpt is not None else None
     at_load = (
@@ -291,7 +288,7 @@ def compare(scenario: Scenario) -> Comparison:
     margin = terms.api_usd_per_token - terms.marginal_usd_per_token
     volume = terms.fixed_usd / (horizon * margin) if (hpt is not None and margin > 0) else None
     within = volume is not None and volume <= terms.capacity_tok_per_month
-    savings = float(last["savings_usd"])
+    savings = last["savings_usd"]
 
     break_even = hybrid = cash_payback = None
     if not fit.fits:
@@ -338,7 +335,7 @@ def compare(scenario: Scenario) -> Comparison:
                 f"against the API's {_rate(api_per_mtok)}"
             )
             reason = headline
-            monthly = float(curve["api_usd"].diff().iloc[-1] - curve["local_usd"].diff().iloc[-1])
+            monthly = float((c["api_usd"][-1] - c["api_usd"][-2]) - (c["local_usd"][-1] - c["local_usd"][-2]))
             months_more = gap[-1] / monthly if monthly > 0 else None
             if months_more is not None:
                 reason += f"; it saves {_usd(monthly)} a month, so paying back would take ~{horizon + months_more:,.0f} months"
@@ -356,7 +353,7 @@ def compare(scenario: Scenario) -> Comparison:
         cash_payback_month=cash_payback,
         hybrid_break_even_month=hybrid,
         break_even_usd=(
-            _at_month(curve["api_usd"].to_numpy(), break_even if break_even is not None else hybrid)
+            _at_month(c["api_usd"], break_even if break_even is not None else hybrid)
             if (break_even is not None or hybrid is not None)
             else None
         ),
@@ -373,7 +370,7 @@ def compare(scenario: Scenario) -> Comparison:
         throughput=throughput,
         fit=fit,
         terms=terms,
-        curve=curve,
+        curve=pd.DataFrame(c, columns=list(CURVE_COLUMNS), copy=False),
     )
 
 

@@ -129,9 +129,7 @@ class Catalog:
 
     def claims_for(self, build_id: str, model_id: str, quant: str) -> list[Claim]:
         """Published speeds of ``quant`` of ``model_id`` on ``build_id``."""
-        return [
-            c for c in self.claims.values() if (c.build_id, c.model_id, c.quant) == (build_id, model_id, quant)
-        ]
+        return [c for c in self.claims.values() if (c.build_id, c.model_id, c.quant) == (build_id, model_id, quant)]
 
     def quant(self, model_id: str, quant: str) -> Quant:
         """The quant ``quant`` of model ``model_id``, with a clear error when either is unknown."""

@@ -99,12 +99,23 @@ class Study:
             r = self.results[(self.builds[0].build_id, price.price_id)]
             frames.append(
                 pd.DataFrame(
-                    {"series": f"API: {price.price_id}", "kind": "api", "month": r.curve["month"], "usd": r.curve["api_usd"]}
+                    {
+                        "series": f"API: {price.price_id}",
+                        "kind": "api",
+                        "month": r.curve["month"],
+                        "usd": r.curve["api_usd"],
+                    }
                 )
             )
         return pd.concat(frames, ignore_index=True)
 
-    def volume_curves(self, min_tok_per_month: float = 1e6, max_tok_per_month: float = 1e10, points: int = 120) -> pd.DataFrame:
+    def volume_curve(self, build_id: str, points: int = 100) -> pd.DataFrame:
+        """Cost per million tokens against flat monthly volume, 1 M to 10 B, for one build that fits."""
+        return volume_curve(self.primary(build_id), points=points)
+
+    def volume_curves(
+        self, min_tok_per_month: float = 1e6, max_tok_per_month: float = 1e10, points: int = 120
+    ) -> pd.DataFrame:
         """Cost per million tokens against flat monthly volume for every build that fits (long form)."""
         frames = []
         for build in self.builds:
@@ -115,7 +126,15 @@ class Study:
             frame.insert(0, "build_id", build.build_id)
             frames.append(frame)
         if not frames:
-            return pd.DataFrame(columns=["build_id", "volume_tok_per_month", "local_usd_per_mtok", "api_usd_per_mtok", "within_capacity"])
+            return pd.DataFrame(
+                columns=[
+                    "build_id",
+                    "volume_tok_per_month",
+                    "local_usd_per_mtok",
+                    "api_usd_per_mtok",
+                    "within_capacity",
+                ]
+            )
         return pd.concat(frames, ignore_index=True)
 
     def assumptions(self) -> list[str]:
@@ -127,7 +146,8 @@ class Study:
         ages = sorted({p.as_of for p in self.prices if p.as_of is not None})
         prices = ", ".join(
             f"{p.price_id} ${p.input_usd_per_mtok:g}/${p.output_usd_per_mtok:g} in/out = "
-            f"${blended_usd_per_mtok(p, u):.2f}/M blended" for p in self.prices
+            f"${blended_usd_per_mtok(p, u):.2f}/M blended"
+            for p in self.prices
         )
         as_of = f" (as of {ages[0]})" if len(ages) == 1 else (f" (as of {ages[0]} to {ages[-1]})" if ages else "")
         return [

@@ -45,7 +45,9 @@ class Assumptions:
     raise_gpu_memory_cap: bool = True
 
 
-def hardware_table(builds: Iterable[Build], model: Model, quant: Quant, price: ApiPrice, a: Assumptions) -> pd.DataFrame:
+def hardware_table(
+    builds: Iterable[Build], model: Model, quant: Quant, price: ApiPrice, a: Assumptions
+) -> pd.DataFrame:
     """Every build against ``quant`` of ``model``: fit, decode and prefill speed with the ceiling,
     the most tokens a month, and the cost per million tokens at full use over the build's life
     (net of resale), beside ``price``'s blend for the same mix."""
@@ -54,24 +56,43 @@ def hardware_table(builds: Iterable[Build], model: Model, quant: Quant, price: A
     for b in builds:
         fit = check_fit(b, model, quant, a.context_tokens, raise_gpu_memory_cap=a.raise_gpu_memory_cap)
         row = {
-            "build_id": b.build_id, "name": b.name, "fits": fit_label(fit.placement, fit.shortfall_gb),
-            "required_gb": fit.required_gb, "available_gb": fit.available_gb, "capex_usd": b.capex_usd,
-            "decode_tok_s": None, "ceiling_decode_tok_s": None, "prefill_tok_s": None, "bound": None,
-            "capacity_tok_per_month": None, "local_usd_per_mtok": None,
+            "build_id": b.build_id,
+            "name": b.name,
+            "fits": fit_label(fit.placement, fit.shortfall_gb),
+            "required_gb": fit.required_gb,
+            "available_gb": fit.available_gb,
+            "capex_usd": b.capex_usd,
+            "decode_tok_s": None,
+            "ceiling_decode_tok_s": None,
+            "prefill_tok_s": None,
+            "bound": None,
+            "capacity_tok_per_month": None,
+            "local_usd_per_mtok": None,
         }
         if fit.fits:
             speed = estimate_speed(b, model, quant, a.context_tokens, raise_gpu_memory_cap=a.raise_gpu_memory_cap)
             scenario = Scenario(
-                build=b, model=model, quant=quant, price=price, usage=usage,
-                electricity_usd_per_kwh=a.electricity_usd_per_kwh, hours_per_day=a.hours_per_day,
-                horizon_months=b.lifetime_months, context_tokens=a.context_tokens,
+                build=b,
+                model=model,
+                quant=quant,
+                price=price,
+                usage=usage,
+                electricity_usd_per_kwh=a.electricity_usd_per_kwh,
+                hours_per_day=a.hours_per_day,
+                horizon_months=b.lifetime_months,
+                context_tokens=a.context_tokens,
                 raise_gpu_memory_cap=a.raise_gpu_memory_cap,
             )
             capacity = compare(scenario).capacity_tok_per_month
-            full = compare(scenario.model_copy(update={"usage": usage.model_copy(update={"tokens_per_month": capacity})}))
+            full = compare(
+                scenario.model_copy(update={"usage": usage.model_copy(update={"tokens_per_month": capacity})})
+            )
             row.update(
-                decode_tok_s=speed.decode_tok_s, ceiling_decode_tok_s=speed.ceiling_decode_tok_s,
-                prefill_tok_s=speed.prefill_tok_s, bound=speed.bound, capacity_tok_per_month=capacity,
+                decode_tok_s=speed.decode_tok_s,
+                ceiling_decode_tok_s=speed.ceiling_decode_tok_s,
+                prefill_tok_s=speed.prefill_tok_s,
+                bound=speed.bound,
+                capacity_tok_per_month=capacity,
                 local_usd_per_mtok=full.local_usd_per_mtok,
             )
         rows.append(row)
@@ -81,7 +102,11 @@ def hardware_table(builds: Iterable[Build], model: Model, quant: Quant, price: A
 
 
 def memory_map(
-    model: Model, builds: Sequence[Build], context_tokens: int, *, kv_cache_dtype: str = "f16",
+    model: Model,
+    builds: Sequence[Build],
+    context_tokens: int,
+    *,
+    kv_cache_dtype: str = "f16",
     raise_gpu_memory_cap: bool = True,
 ) -> pd.DataFrame:
     """Every quant of ``model``: file size, memory needed at ``context_tokens``, quality retained,
@@ -89,15 +114,23 @@ def memory_map(
     rows = []
     for q in model.quants.values():
         for b in builds:
-            fit = check_fit(b, model, q, context_tokens, kv_cache_dtype=kv_cache_dtype,
-                            raise_gpu_memory_cap=raise_gpu_memory_cap)
-            rows.append({
-                "quant": q.quant, "file_size_gb": q.file_size_gb, "bits_per_weight": q.bits_per_weight,
-                "quality_retained": q.quality_retained, "quality_confidence": q.quality_confidence,
-                "min_memory_gb": q.min_memory_gb, "kv_cache_gb": fit.kv_cache_gb,
-                "required_gb": fit.required_gb, "build_id": b.build_id,
-                "fits": fit_label(fit.placement, fit.shortfall_gb),
-            })
+            fit = check_fit(
+                b, model, q, context_tokens, kv_cache_dtype=kv_cache_dtype, raise_gpu_memory_cap=raise_gpu_memory_cap
+            )
+            rows.append(
+                {
+                    "quant": q.quant,
+                    "file_size_gb": q.file_size_gb,
+                    "bits_per_weight": q.bits_per_weight,
+                    "quality_retained": q.quality_retained,
+                    "quality_confidence": q.quality_confidence,
+                    "min_memory_gb": q.min_memory_gb,
+                    "kv_cache_gb": fit.kv_cache_gb,
+                    "required_gb": fit.required_gb,
+                    "build_id": b.build_id,
+                    "fits": fit_label(fit.placement, fit.shortfall_gb),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -106,10 +139,13 @@ def kv_curve(model: Model, max_context_tokens: int | None = None, points: int = 
     top = max(min(max_context_tokens or model.max_context_tokens, model.max_context_tokens), 1024)
     contexts = np.unique(np.geomspace(1024, top, points).round().astype(int))
     frames = [
-        pd.DataFrame({
-            "context_tokens": contexts, "kv_cache_dtype": dtype,
-            "kv_cache_gb": [kv_cache_gb(model, int(c), dtype) for c in contexts],
-        })
+        pd.DataFrame(
+            {
+                "context_tokens": contexts,
+                "kv_cache_dtype": dtype,
+                "kv_cache_gb": [kv_cache_gb(model, int(c), dtype) for c in contexts],
+            }
+        )
         for dtype in ("f16", "q8_0", "q4_0")
     ]
     return pd.concat(frames, ignore_index=True)
@@ -120,12 +156,22 @@ def prices_table(prices: Iterable[ApiPrice], usage: Usage, today: dt.date) -> pd
     rows = []
     for p in prices:
         age = (today - p.as_of).days if p.as_of else None
-        rows.append({
-            "price_id": p.price_id, "provider": p.provider, "model": p.model,
-            "input_usd_per_mtok": p.input_usd_per_mtok, "output_usd_per_mtok": p.output_usd_per_mtok,
-            "cached_input_usd_per_mtok": p.cached_input_usd_per_mtok,
-            "blended_usd_per_mtok": blended_usd_per_mtok(p, usage), "sum_of_prices_usd": sum_of_prices_usd(p),
-            "open_weights_model_id": p.open_weights_model_id, "region": p.region, "as_of": p.as_of,
-            "age_days": age, "stale": age is None or age > STALE_AFTER_DAYS, "source": p.source,
-        })
+        rows.append(
+            {
+                "price_id": p.price_id,
+                "provider": p.provider,
+                "model": p.model,
+                "input_usd_per_mtok": p.input_usd_per_mtok,
+                "output_usd_per_mtok": p.output_usd_per_mtok,
+                "cached_input_usd_per_mtok": p.cached_input_usd_per_mtok,
+                "blended_usd_per_mtok": blended_usd_per_mtok(p, usage),
+                "sum_of_prices_usd": sum_of_prices_usd(p),
+                "open_weights_model_id": p.open_weights_model_id,
+                "region": p.region,
+                "as_of": p.as_of,
+                "age_days": age,
+                "stale": age is None or age > STALE_AFTER_DAYS,
+                "source": p.source,
+            }
+        )
     return pd.DataFrame(rows).sort_values("blended_usd_per_mtok", ignore_index=True)

@@ -9,28 +9,51 @@ import streamlit as st
 import costmodel as cm
 from costmodel import figures
 from costmodel.study import format_tokens
-from ui import export, params, state
+from ui import charts, export, params, state
 from ui.guard import run_page
 
 STORE = "_breakeven_inputs"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def study(
-    builds: tuple[cm.Build, ...], prices: tuple[cm.ApiPrice, ...], model: cm.Model, quant: cm.Quant,
-    usage: cm.Usage, decode: tuple[tuple[str, float], ...], assumptions: tuple[tuple[str, Any], ...],
-) -> cm.Study:
-    return cm.compare_builds(builds, prices, model=model, quant=quant, usage=usage, decode_tok_s=dict(decode),
-                             **dict(assumptions))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def charts(result: cm.Study, colours: dict[str, str], names: dict[str, str]) -> tuple[dict, dict]:
-    """Both figures as plotly dicts (cached: building a figure costs more than showing it)."""
-    return (
-        figures.cumulative_cost(result, colours, names).to_dict(),
-        figures.cost_per_mtok(result, colours, names).to_dict(),
+def view(_cat: cm.Catalog, catalog_version: int, values: tuple[tuple[str, Any], ...]) -> tuple[cm.Study, dict, dict]:
+    """The study and both charts for the inputs (one cached call; keyed on the inputs alone, the
+    catalogue standing in by its version, since hashing it would cost more than the rerun)."""
+    v = dict(values)
+    model = _cat.models[v["model_id"]]
+    usage = cm.Usage(
+        tokens_per_month=v["tokens_per_month"],
+        input_share=v["input_share"],
+        cached_input_share=v["cached_input_share"],
+        monthly_growth=v["monthly_growth"],
     )
+    builds = [_cat.builds[b] for b in v["build_id"]]
+    result = cm.compare_builds(
+        builds,
+        [_cat.prices[p] for p in v["price_id"]],
+        model=model,
+        quant=model.quants[v["quant"]],
+        usage=usage,
+        decode_tok_s=dict(v["decode_tok_s"]),
+        **{k: v[k] for k in ASSUMPTIONS},
+    )
+    colours = figures.build_colours(state.build_order(_cat))
+    names = figures.legend_names(builds)
+    return (
+        result,
+        figures.cumulative_cost_spec(result, colours, names),
+        figures.cost_per_mtok_spec(result, colours, names),
+    )
+
+
+ASSUMPTIONS = (
+    "electricity_usd_per_kwh",
+    "hours_per_day",
+    "dual_use_share",
+    "horizon_months",
+    "context_tokens",
+    "raise_gpu_memory_cap",
+)
 
 
 def seed_inputs(cat: cm.Catalog) -> None:
@@ -52,11 +75,13 @@ def seed_inputs(cat: cm.Catalog) -> None:
         st.session_state["quant"] = params.default_quant_of(model)
     for key, known in (("build_id", cat.builds), ("price_id", cat.prices)):
         kept = [i for i in st.session_state[key] if i in known]
-        st.session_state[key] = kept or [i for i in params.DEFAULTS[key] if i in known]
+        if kept != st.session_state[key]:  # an id that left the catalogue
+            st.session_state[key] = kept or [i for i in params.DEFAULTS[key] if i in known]
 
 
 def sidebar(cat: cm.Catalog) -> dict[str, Any]:
     """The inputs, each under its glossary name."""
+
     def bounds(key: str) -> dict[str, float]:
         low, high, step = params.RANGES[key]
         return {"min_value": low, "max_value": high, "step": step}
@@ -69,22 +94,33 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
         if st.session_state.get("quant") not in model.quants:
             st.session_state["quant"] = params.default_quant_of(model)
         st.selectbox(
-            "Quantisation", list(model.quants), key="quant",
+            "Quantisation",
+            list(model.quants),
+            key="quant",
             format_func=lambda q: f"{q} ({model.quants[q].file_size_gb:,.0f} GB)",
         )
         order = state.build_order(cat)
         st.multiselect("Builds to compare", order, key="build_id", format_func=lambda b: cat.builds[b].name)
         st.multiselect("API offerings", sorted(cat.prices), key="price_id")
-        st.select_slider("Tokens per month (input + output)", params.TOKEN_STEPS, key="tokens_per_month",
-                         format_func=params.token_label)
+        st.select_slider(
+            "Tokens per month (input + output)",
+            params.TOKEN_STEPS,
+            key="tokens_per_month",
+            format_func=params.token_label,
+        )
         st.slider("Input share of tokens", **bounds("input_share"), key="input_share", format="%.2f")
         st.slider("Cached share of input", **bounds("cached_input_share"), key="cached_input_share", format="%.2f")
         st.slider("Monthly growth of usage", **bounds("monthly_growth"), key="monthly_growth", format="%.2f")
-        st.number_input("Electricity [USD/kWh]", **bounds("electricity_usd_per_kwh"), key="electricity_usd_per_kwh",
-                        format="%.3f")
-        st.slider("Hours powered per day", **bounds("hours_per_day"), key="hours_per_day")
-        st.slider("Share of capex charged to LLM work (dual use)", **bounds("dual_use_share"), key="dual_use_share",
-                  format="%.2f")
+        st.number_input(
+            "Electricity [USD/kWh]", **bounds("electricity_usd_per_kwh"), key="electricity_usd_per_kwh", format="%.3f"
+        )
+        st.slider("Hours powered per day", **bounds("hours_per_day"), key="hours_per_day", format="%.0f h")
+        st.slider(
+            "Share of capex charged to LLM work (dual use)",
+            **bounds("dual_use_share"),
+            key="dual_use_share",
+            format="%.2f",
+        )
         st.slider("Horizon [months]", **bounds("horizon_months"), key="horizon_months")
         with st.expander("Memory and measured speeds"):
             st.number_input("Context length [tokens]", **bounds("context_tokens"), key="context_tokens")
@@ -93,8 +129,12 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             measured = {}
             for build_id in st.session_state["build_id"]:
                 value = st.number_input(
-                    cat.builds[build_id].name, min_value=0.0, max_value=params.MAX_MEASURED_TOK_S, value=None,
-                    key=f"decode_tok_s:{build_id}", placeholder="estimated",
+                    cat.builds[build_id].name,
+                    min_value=0.0,
+                    max_value=params.MAX_MEASURED_TOK_S,
+                    value=None,
+                    key=f"decode_tok_s:{build_id}",
+                    placeholder="estimated",
                 )
                 if value:
                     measured[build_id] = float(value)
@@ -104,34 +144,38 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
 
 
 def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog) -> None:
-    """One build's verdict in plain words, its costs per million tokens, speeds and fit."""
+    """One build's verdict in plain words, its costs per million tokens, speeds and fit (one block)."""
     r = result
     colour = "green" if r.verdict == cm.Verdict.PAYS_BACK else "red"
-    with st.container(border=True):
-        st.markdown(f"**{build.name}**")
-        st.markdown(f":{colour}[**{r.headline[0].upper() + r.headline[1:]}**]")
-        if r.reason != r.headline:
-            rest = r.reason[len(r.headline):].lstrip("; ").lstrip()
-            st.caption(rest[:1].upper() + rest[1:])
+    lines = [f"**{build.name}**", f":{colour}[**{r.headline[0].upper() + r.headline[1:]}**]"]
+    if r.reason != r.headline:
+        rest = r.reason[len(r.headline) :].lstrip("; ").lstrip()
+        lines.append(f":small[:gray[{rest[:1].upper() + rest[1:]}]]")
+    if r.verdict != cm.Verdict.DOES_NOT_FIT:
         local = "n/a" if r.local_usd_per_mtok is None else f"${r.local_usd_per_mtok:,.2f}"
         savings = r.savings_at_horizon_usd
         outcome = f"saves **${savings:,.0f}**" if savings >= 0 else f"loses **${-savings:,.0f}**"
-        st.markdown(
-            f"Local **{local}** vs API **${r.api_usd_per_mtok:,.2f}** per million tokens  \n"
-            f"By month {r.scenario.horizon_months} it {outcome} against the API"
+        lines.append(
+            f"Local **{local}** vs API **${r.api_usd_per_mtok:,.2f}** per million tokens; "
+            f"by month {r.scenario.horizon_months} it {outcome} against the API"
         )
-        t = r.throughput
-        if t.decode_tok_s is not None:
-            ceiling = t.estimate.ceiling_decode_tok_s if t.estimate else None
-            line = f"Decode {t.decode_tok_s:,.1f} tok/s ({t.source}"
-            line += f", ceiling {ceiling:,.1f})" if ceiling else ")"
-            line += f"; prefill {t.prefill_tok_s:,.0f} tok/s; capacity {format_tokens(r.capacity_tok_per_month)} tokens/month"
-            for claim in cat.claims_for(build.build_id, r.scenario.model.model_id, r.scenario.quant.quant):
-                line += f". Published: {claim.label}"
-                if ceiling and claim.decode_tok_s_low > ceiling:
-                    line += " (above the physical ceiling)"
-            st.caption(line)
-        st.caption(r.fit.message[0].upper() + r.fit.message[1:])
+    t = r.throughput
+    if t.decode_tok_s is not None:
+        ceiling = t.estimate.ceiling_decode_tok_s if t.estimate else None
+        speed = f"Decode {t.decode_tok_s:,.1f} tok/s ({t.source}"
+        speed += f", ceiling {ceiling:,.1f})" if ceiling else ")"
+        speed += (
+            f"; prefill {t.prefill_tok_s:,.0f} tok/s; capacity {format_tokens(r.capacity_tok_per_month)} tokens/month"
+        )
+        for claim in cat.claims_for(build.build_id, r.scenario.model.model_id, r.scenario.quant.quant):
+            speed += f". Published: {claim.label}"
+            if ceiling and claim.decode_tok_s_low > ceiling:
+                speed += " (above the physical ceiling)"
+        lines.append(f":small[:gray[{speed}]]")
+    if r.verdict != cm.Verdict.DOES_NOT_FIT:
+        lines.append(f":small[:gray[{r.fit.message[0].upper() + r.fit.message[1:]}]]")
+    with st.container(border=True):
+        st.markdown("\n\n".join(lines))
 
 
 def body() -> None:
@@ -142,28 +186,19 @@ def body() -> None:
     st.query_params.from_dict(params.to_url(values))
 
     st.title("Buy the box or pay the API?")
-    for notice in st.session_state.get("_breakeven_notices", []):
+    for notice in st.session_state.pop("_breakeven_notices", []):  # shown once: the next change clears them
         st.warning(notice)
     if not values["build_id"] or not values["price_id"]:
         st.info("Pick at least one build and one API offering in the sidebar.")
         return
 
-    model = cat.models[values["model_id"]]
-    quant = model.quants[values["quant"]]
-    usage = cm.Usage(
-        tokens_per_month=values["tokens_per_month"], input_share=values["input_share"],
-        cached_input_share=values["cached_input_share"], monthly_growth=values["monthly_growth"],
+    frozen = tuple(
+        (k, tuple(v) if isinstance(v, list) else tuple(sorted(v.items())) if isinstance(v, dict) else v)
+        for k, v in values.items()
     )
-    assumptions = tuple(
-        (k, values[k]) for k in ("electricity_usd_per_kwh", "hours_per_day", "dual_use_share", "horizon_months",
-                                 "context_tokens", "raise_gpu_memory_cap")
-    )
-    builds = tuple(cat.builds[b] for b in values["build_id"])
-    prices = tuple(cat.prices[p] for p in values["price_id"])
-    result = study(builds, prices, model, quant, usage, tuple(sorted(values["decode_tok_s"].items())), assumptions)
-    colours = figures.build_colours(state.build_order(cat))
-    names = figures.legend_names(builds)
-    if usage.tokens_per_month == 0:
+    result, cumulative, per_mtok = view(cat, state.version(), frozen)
+    builds = result.builds
+    if result.usage.tokens_per_month == 0:
         st.info("No tokens asked: nothing to pay back. Move the tokens-per-month slider.")
 
     columns = st.columns(min(len(builds), 4))
@@ -171,10 +206,9 @@ def body() -> None:
         with columns[i % len(columns)]:
             headline(result.primary(build.build_id), build, cat)
 
-    cumulative, per_mtok = charts(result, {b.build_id: colours[b.build_id] for b in builds}, names)
     slug = export.scenario_slug(values)
-    st.plotly_chart(cumulative, width="stretch", config=figures.png_config(f"{slug}-cumulative"), key="chart_cumulative")
-    st.plotly_chart(per_mtok, width="stretch", config=figures.png_config(f"{slug}-per-mtok"), key="chart_per_mtok")
+    charts.show(cumulative, f"{slug}-cumulative", key="chart_cumulative")
+    charts.show(per_mtok, f"{slug}-per-mtok", key="chart_per_mtok")
 
     st.subheader("Every build against every API")
     st.dataframe(result.summary, hide_index=True, width="stretch")

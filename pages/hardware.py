@@ -15,7 +15,9 @@ from ui.guard import run_page
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def table(builds: tuple[cm.Build, ...], model: cm.Model, quant: cm.Quant, price: cm.ApiPrice, a: Assumptions) -> pd.DataFrame:
+def table(
+    builds: tuple[cm.Build, ...], model: cm.Model, quant: cm.Quant, price: cm.ApiPrice, a: Assumptions
+) -> pd.DataFrame:
     return hardware_table(builds, model, quant, price, a)
 
 
@@ -25,19 +27,40 @@ def picks(cat: cm.Catalog) -> tuple[cm.Model, cm.Quant, cm.ApiPrice, Assumptions
     a, b, c, d = st.columns(4)
     model_ids = sorted(cat.models, key=lambda m: cat.models[m].name.lower())
     start = chosen["model_id"] if chosen["model_id"] in cat.models else params.DEFAULTS["model_id"]
-    model = cat.models[a.selectbox("Model", model_ids, index=model_ids.index(start), key="hw_model_id",
-                                   format_func=lambda m: cat.models[m].name)]
+    model = cat.models[
+        a.selectbox(
+            "Model",
+            model_ids,
+            index=model_ids.index(start),
+            key="hw_model_id",
+            format_func=lambda m: cat.models[m].name,
+        )
+    ]
     quants = list(model.quants)
     q_start = chosen["quant"] if chosen["quant"] in quants else params.default_quant_of(model)
     quant = model.quants[b.selectbox("Quantisation", quants, index=quants.index(q_start), key="hw_quant")]
-    context = c.number_input("Context [tokens]", 512, model.max_context_tokens, min(chosen["context_tokens"],
-                             model.max_context_tokens), 512, key="hw_context_tokens")
-    electricity = d.number_input("Electricity [USD/kWh]", 0.0, 2.0, float(chosen["electricity_usd_per_kwh"]), 0.01,
-                                 key="hw_electricity_usd_per_kwh")
+    context = c.number_input(
+        "Context [tokens]",
+        512,
+        model.max_context_tokens,
+        min(chosen["context_tokens"], model.max_context_tokens),
+        512,
+        key="hw_context_tokens",
+    )
+    electricity = d.number_input(
+        "Electricity [USD/kWh]",
+        0.0,
+        2.0,
+        float(chosen["electricity_usd_per_kwh"]),
+        0.01,
+        key="hw_electricity_usd_per_kwh",
+    )
     price_id = next((p for p in chosen["price_id"] if p in cat.prices), next(iter(cat.prices)))
     assumptions = Assumptions(
-        context_tokens=int(context), input_share=float(chosen["input_share"]),
-        electricity_usd_per_kwh=float(electricity), hours_per_day=float(chosen["hours_per_day"]),
+        context_tokens=int(context),
+        input_share=float(chosen["input_share"]),
+        electricity_usd_per_kwh=float(electricity),
+        hours_per_day=float(chosen["hours_per_day"]),
         raise_gpu_memory_cap=bool(chosen["raise_gpu_memory_cap"]),
     )
     return model, quant, cat.prices[price_id], assumptions
@@ -54,14 +77,26 @@ def body() -> None:
     st.caption("Every build against one model and quant. Click a column to sort.")
     model, quant, price, a = picks(cat)
     frame = table(tuple(cat.builds.values()), model, quant, price, a)
-    shown = frame.drop(columns=["build_id"]).rename(columns={
-        "name": "Build", "fits": "Fits", "required_gb": "Needs [GB]", "available_gb": "Usable [GB]",
-        "capex_usd": "Capex [USD]", "decode_tok_s": "Decode [tok/s]", "ceiling_decode_tok_s": "Ceiling [tok/s]",
-        "prefill_tok_s": "Prefill [tok/s]", "bound": "Bound by", "capacity_tok_per_month": "Most tokens/month",
-        "local_usd_per_mtok": "Local at full use [USD/Mtok]", "api_usd_per_mtok": f"{price.price_id} [USD/Mtok]",
-    })
+    shown = frame.drop(columns=["build_id"]).rename(
+        columns={
+            "name": "Build",
+            "fits": "Fits",
+            "required_gb": "Needs [GB]",
+            "available_gb": "Usable [GB]",
+            "capex_usd": "Capex [USD]",
+            "decode_tok_s": "Decode [tok/s]",
+            "ceiling_decode_tok_s": "Ceiling [tok/s]",
+            "prefill_tok_s": "Prefill [tok/s]",
+            "bound": "Bound by",
+            "capacity_tok_per_month": "Most tokens/month",
+            "local_usd_per_mtok": "Local at full use [USD/Mtok]",
+            "api_usd_per_mtok": f"{price.price_id} [USD/Mtok]",
+        }
+    )
     st.dataframe(
-        shown, hide_index=True, width="stretch",
+        shown,
+        hide_index=True,
+        width="stretch",
         column_config={
             "Needs [GB]": st.column_config.NumberColumn(format="%.0f"),
             "Usable [GB]": st.column_config.NumberColumn(format="%.0f"),
@@ -77,26 +112,35 @@ def body() -> None:
     )
     st.caption(
         f"Cost at full use: the build serving its most tokens a month for its whole life, net of resale, "
-        f"at ${a.electricity_usd_per_kwh:.2f}/kWh and a {a.input_share:.0%} input mix. Empty cells: the model does not fit."
+        f"at ${a.electricity_usd_per_kwh:.2f}/kWh and a {a.input_share:.0%} input mix. 'None': the model does not fit."
     )
-    lines = [f"{model.name} {quant.quant} ({quant.file_size_gb:,.0f} GB), {a.context_tokens:,}-token context, batch 1; "
-             f"bars: estimate, grey: bandwidth ceiling"]
+    lines = [
+        f"{model.name} {quant.quant} ({quant.file_size_gb:,.0f} GB), {a.context_tokens:,}-token context, batch 1; "
+        f"bars: estimate, grey: bandwidth ceiling"
+    ]
     colours = figures.build_colours(state.build_order(cat))
-    st.plotly_chart(figures.hardware_speeds(frame, colours, lines), width="stretch",
-                    config=figures.png_config(f"hardware-{model.model_id}-{quant.quant}".lower()), key="hardware_chart")
+    st.plotly_chart(
+        figures.hardware_speeds(frame, colours, lines),
+        width="stretch",
+        config=figures.png_config(f"hardware-{model.model_id}-{quant.quant}".lower()),
+        key="hardware_chart",
+    )
 
     st.subheader("Add or edit a build")
     ids = ["(new build)", *cat.builds]
-    picked = st.selectbox("Start from", ids, key="hw_edit_pick", format_func=lambda b: b if b == ids[0] else cat.builds[b].name)
+    picked = st.selectbox(
+        "Start from", ids, key="hw_edit_pick", format_func=lambda b: b if b == ids[0] else cat.builds[b].name
+    )
     current = None if picked == ids[0] else cat.builds[picked]
     build = forms.object_form(cm.Build, f"build_form:{picked}", current)
     if build is not None:
-        state.custom(state.CUSTOM_BUILDS)[build.build_id] = build
+        state.save(state.CUSTOM_BUILDS, build)
         st.success(f"Saved {build.build_id}: the other pages use it now.")
 
     st.subheader("Download or upload builds")
-    st.download_button("Download all builds (CSV)", to_csv_bytes(builds_frame(cat)), "builds.csv", "text/csv",
-                       key="download_builds")
+    st.download_button(
+        "Download all builds (CSV)", to_csv_bytes(builds_frame(cat)), "builds.csv", "text/csv", key="download_builds"
+    )
     upload = st.file_uploader("Upload builds (CSV, the columns of builds.csv)", type=["csv"], key="upload_builds")
     if upload is not None:
         try:
@@ -108,8 +152,7 @@ def body() -> None:
         for message in errors:
             st.error(message)
         if rows and st.button(f"Add the {len(rows)} valid build(s)", key="accept_builds"):
-            for _, b in rows:
-                state.custom(state.CUSTOM_BUILDS)[b.build_id] = b
+            state.save(state.CUSTOM_BUILDS, *(b for _, b in rows))
             st.success(f"Added {len(rows)} build(s).")
 
 

@@ -27,10 +27,25 @@ def body() -> None:
     a, b, c = st.columns(3)
     model_ids = sorted(cat.models, key=lambda m: cat.models[m].name.lower())
     start = chosen["model_id"] if chosen["model_id"] in cat.models else params.DEFAULTS["model_id"]
-    model = cat.models[a.selectbox("Model", model_ids, index=model_ids.index(start), key="models_model_id",
-                                   format_func=lambda m: cat.models[m].name)]
-    context = int(b.number_input("Context [tokens]", 512, model.max_context_tokens,
-                                 min(8192, model.max_context_tokens), 512, key="models_context_tokens"))
+    model = cat.models[
+        a.selectbox(
+            "Model",
+            model_ids,
+            index=model_ids.index(start),
+            key="models_model_id",
+            format_func=lambda m: cat.models[m].name,
+        )
+    ]
+    context = int(
+        b.number_input(
+            "Context [tokens]",
+            512,
+            model.max_context_tokens,
+            min(8192, model.max_context_tokens),
+            512,
+            key="models_context_tokens",
+        )
+    )
     dtype = c.selectbox("KV-cache type", ["f16", "q8_0", "q4_0"], key="models_kv_cache_dtype")
     st.caption(
         f"{model.name}: {model.total_params_b:,.1f} B parameters, {model.active_params_b:,.1f} B active per token; "
@@ -40,34 +55,63 @@ def body() -> None:
     memory, kv = tables(model, tuple(cat.builds.values()), context, dtype, True)
 
     quants = memory.drop_duplicates("quant")[
-        ["quant", "file_size_gb", "bits_per_weight", "kv_cache_gb", "required_gb", "min_memory_gb",
-         "quality_retained", "quality_confidence"]
-    ].rename(columns={
-        "file_size_gb": "File [GB]", "bits_per_weight": "Bits/weight", "kv_cache_gb": f"KV cache at {context:,} [GB]",
-        "required_gb": f"Needs at {context:,} [GB]", "min_memory_gb": "Published minimum [GB]",
-        "quality_retained": "Quality retained", "quality_confidence": "Quality is",
-    })
+        [
+            "quant",
+            "file_size_gb",
+            "bits_per_weight",
+            "kv_cache_gb",
+            "required_gb",
+            "min_memory_gb",
+            "quality_retained",
+            "quality_confidence",
+        ]
+    ].rename(
+        columns={
+            "file_size_gb": "File [GB]",
+            "bits_per_weight": "Bits/weight",
+            "kv_cache_gb": f"KV cache at {context:,} [GB]",
+            "required_gb": f"Needs at {context:,} [GB]",
+            "min_memory_gb": "Published minimum [GB]",
+            "quality_retained": "Quality retained",
+            "quality_confidence": "Quality is",
+        }
+    )
     st.subheader("The memory map")
-    st.dataframe(quants, hide_index=True, width="stretch", key="models_quants",
-                 column_config={
-                     "Quality retained": st.column_config.NumberColumn(format="percent"),
-                     f"KV cache at {context:,} [GB]": st.column_config.NumberColumn(format="%.2f"),
-                     f"Needs at {context:,} [GB]": st.column_config.NumberColumn(format="%.1f"),
-                 })
-    st.plotly_chart(figures.quant_memory(memory, model.name, context), width="stretch", key="models_memory_chart",
-                    config=figures.png_config(f"memory-{model.model_id}"))
+    st.dataframe(
+        quants,
+        hide_index=True,
+        width="stretch",
+        key="models_quants",
+        column_config={
+            "Quality retained": st.column_config.NumberColumn(format="percent"),
+            f"KV cache at {context:,} [GB]": st.column_config.NumberColumn(format="%.2f"),
+            f"Needs at {context:,} [GB]": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
+    st.plotly_chart(
+        figures.quant_memory(memory, model.name, context),
+        width="stretch",
+        key="models_memory_chart",
+        config=figures.png_config(f"memory-{model.model_id}"),
+    )
 
     st.subheader("Which builds hold each quant")
     matrix = memory.pivot(index="build_id", columns="quant", values="fits").reindex(columns=list(model.quants))
     matrix.index = pd.Index([cat.builds[b].name for b in matrix.index], name="Build")
     st.dataframe(matrix, width="stretch", key="models_matrix")
-    st.caption("With the GPU memory cap of unified-memory Macs raised; 'with offload' splits the model "
-               "between GPU memory and system RAM.")
+    st.caption(
+        "With the GPU memory cap of unified-memory Macs raised; 'with offload' splits the model "
+        "between GPU memory and system RAM."
+    )
 
     st.subheader("KV cache against context length")
     weights = min(q.file_size_gb for q in model.quants.values()) if model.quants else 0.0
-    st.plotly_chart(figures.kv_cache(kv, model.name, weights), width="stretch", key="models_kv_chart",
-                    config=figures.png_config(f"kv-cache-{model.model_id}"))
+    st.plotly_chart(
+        figures.kv_cache(kv, model.name, weights),
+        width="stretch",
+        key="models_kv_chart",
+        config=figures.png_config(f"kv-cache-{model.model_id}"),
+    )
 
 
 run_page(body)

@@ -18,9 +18,12 @@ def body() -> None:
     st.title("API prices")
     chosen = st.session_state.get("_breakeven_inputs", params.DEFAULTS)
     a, b = st.columns(2)
-    input_share = a.slider("Input share of tokens", 0.0, 1.0, float(chosen["input_share"]), 0.05, key="prices_input_share")
-    cached = b.slider("Cached share of input", 0.0, 1.0, float(chosen["cached_input_share"]), 0.05,
-                      key="prices_cached_input_share")
+    input_share = a.slider(
+        "Input share of tokens", 0.0, 1.0, float(chosen["input_share"]), 0.05, key="prices_input_share"
+    )
+    cached = b.slider(
+        "Cached share of input", 0.0, 1.0, float(chosen["cached_input_share"]), 0.05, key="prices_cached_input_share"
+    )
     usage = cm.Usage(tokens_per_month=1e6, input_share=input_share, cached_input_share=cached)
     today = dt.date.today()
     table = prices_table(cat.prices.values(), usage, today)
@@ -32,16 +35,27 @@ def body() -> None:
     blend = cm.blended_usd_per_mtok(pick, usage)
     total = cm.sum_of_prices_usd(pick)
     c, d = st.columns(2)
-    c.metric("Articles' 'blended' (input + output)", f"${total:,.2f}", help="The price of 1 M input plus 1 M output tokens: 2 M tokens.")
-    d.metric(f"True price of 1 M tokens at {input_share:.0%} input, {cached:.0%} cached", f"${blend:,.2f}",
-             delta=f"{blend / total - 1:+.0%} against the sum", delta_color="off")
+    c.metric(
+        "Articles' 'blended' (input + output)",
+        f"${total:,.2f}",
+        help="The price of 1 M input plus 1 M output tokens: 2 M tokens.",
+    )
+    d.metric(
+        f"True price of 1 M tokens at {input_share:.0%} input, {cached:.0%} cached",
+        f"${blend:,.2f}",
+        delta=f"{blend / total - 1:+.0%} against the sum",
+        delta_color="off",
+    )
 
     st.subheader("Every offering")
     stale = int(table["stale"].sum())
     if stale:
         st.warning(f"{stale} price(s) checked more than {STALE_AFTER_DAYS} days ago: flagged stale.")
     st.dataframe(
-        table.drop(columns=["source"]), hide_index=True, width="stretch", key="prices_table",
+        table.drop(columns=["source"]),
+        hide_index=True,
+        width="stretch",
+        key="prices_table",
         column_config={
             "input_usd_per_mtok": st.column_config.NumberColumn("input [USD/Mtok]", format="$%.3f"),
             "output_usd_per_mtok": st.column_config.NumberColumn("output [USD/Mtok]", format="$%.3f"),
@@ -52,10 +66,17 @@ def body() -> None:
             "stale": st.column_config.CheckboxColumn(f"stale (> {STALE_AFTER_DAYS} days)"),
         },
     )
-    lines = [f"{input_share:.0%} input, {cached:.0%} of input cached; prices as of "
-             f"{table['as_of'].min()} to {table['as_of'].max()}; made {today}"]
-    st.plotly_chart(figures.price_blend(table, lines), width="stretch", key="prices_chart",
-                    config=figures.png_config(f"api-prices-{int(input_share * 100)}in"))
+    st.caption("'None' in cached input: no discount for cached input (billed as input).")
+    lines = [
+        f"{input_share:.0%} input, {cached:.0%} of input cached; prices as of "
+        f"{table['as_of'].min()} to {table['as_of'].max()}; made {today}"
+    ]
+    st.plotly_chart(
+        figures.price_blend(table, lines),
+        width="stretch",
+        key="prices_chart",
+        config=figures.png_config(f"api-prices-{int(input_share * 100)}in"),
+    )
 
     st.subheader("Add or edit an offering")
     options = ["(new offering)", *cat.prices]
@@ -63,7 +84,7 @@ def body() -> None:
     current = None if picked == options[0] else cat.prices[picked]
     price = forms.object_form(cm.ApiPrice, f"price_form:{picked}", current)
     if price is not None:
-        state.custom(state.CUSTOM_PRICES)[price.price_id] = price
+        state.save(state.CUSTOM_PRICES, price)
         st.success(f"Saved {price.price_id}: the other pages use it now.")
 
 

@@ -1,1 +1,372 @@
-"""Placeholder replaced below."""
+"""Every page through Streamlit's AppTest: defaults, extremes, URL state, forms, figure data."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import costmodel as cm
+from costmodel.catalog import BUILDS
+from costmodel.exports import to_csv_bytes
+from ui import params
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def decode(value):
+    """plotly 7 stores numeric arrays as {'dtype', 'bdata'}; give plain lists either way."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return value
+
+
+def figure(at: AppTest, index: int) -> dict:
+    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
+    for trace in spec["data"]:
+        for axis in ("x", "y"):
+            if axis in trace:
+                trace[axis] = decode(trace[axis])
+    return spec
+
+
+def traces(spec: dict, prefix: str) -> list[dict]:
+    return [t for t in spec["data"] if str(t.get("name", "")).startswith(prefix)]
+
+
+def article_study(**overrides) -> cm.Study:
+    cat = cm.load_catalog()
+    model = cat.models["glm-5.2"]
+    v = {**params.DEFAULTS, **overrides}
+    usage = cm.Usage(
+        tokens_per_month=v["tokens_per_month"],
+        input_share=v["input_share"],
+        cached_input_share=v["cached_input_share"],
+        monthly_growth=v["monthly_growth"],
+    )
+    return cm.compare_builds(
+        [cat.builds[b] for b in v["build_id"]],
+        [cat.prices[p] for p in v["price_id"]],
+        model=model,
+        quant=model.quants[v["quant"]],
+        usage=usage,
+        electricity_usd_per_kwh=v["electricity_usd_per_kwh"],
+        hours_per_day=v["hours_per_day"],
+        dual_use_share=v["dual_use_share"],
+        horizon_months=v["horizon_months"],
+        context_tokens=v["context_tokens"],
+        raise_gpu_memory_cap=v["raise_gpu_memory_cap"],
+    )
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+# --- break-even page --------------------------------------------------------------------------
+
+
+def test_defaults_show_the_article_builds_verdicts_and_both_charts():
+    at = app()
+    ok(at)
+    assert at.session_state["build_id"] == list(params.ARTICLE_BUILDS)
+    assert len(at.get("plotly_chart")) == 2
+    text = " ".join(m.value for m in at.markdown)
+    study = article_study()
+    for build_id in params.ARTICLE_BUILDS:
+        headline = study.primary(build_id).headline
+        assert headline[0].upper() + headline[1:] in text
+    assert "Does not fit: short by" in text
+
+
+def test_break_even_marker_sits_where_costmodel_says():
+    at = app()
+    spec = figure(at, 0)
+    study = article_study()
+    r = study.primary("mac-studio-m3-ultra-256gb")
+    assert r.verdict == cm.Verdict.PAYS_BACK
+    [star] = traces(spec, "break-even mac-studio-m3-ultra-256gb")
+    assert star["x"][0] == pytest.approx(r.break_even_month)
+    assert star["y"][0] == pytest.approx(r.break_even_usd)
+    [api] = traces(spec, "API: zai/glm-5.2")
+    assert api["y"][-1] == pytest.approx(r.curve["api_usd"].iloc[-1])
+
+
+def test_charts_stand_alone_title_assumptions_units_and_not_drawn_build():
+    at = app()
+    spec = figure(at, 0)
+    title = spec["layout"]["title"]["text"]
+    assert "Buy the box or pay the API?" in title
+    assert "GLM 5.2 UD-IQ2_XXS" in title and "50 M tokens a month, 75% input" in title
+    assert "$0.15/kWh" in title and "as of 2026-11-28" in title
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Months since purchase [month]"
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Cumulative cost [USD]"
+    notes = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    assert "Not drawn: Mac Studio M2 Ultra 192 GB" in notes and "does not fit: short by" in notes
+    volume = figure(at, 1)
+    assert volume["layout"]["xaxis"]["type"] == "log"
+    assert volume["layout"]["xaxis"]["title"]["text"] == "Tokens a month (flat) [tokens/month]"
+
+
+def test_one_colour_per_build_across_both_charts():
+    at = app()
+    first, second = figure(at, 0), figure(at, 1)
+    name = cm.load_catalog().builds["rtx3090-x12"].name[:39]
+    colour_a = [t["line"]["color"] for t in first["data"] if str(t.get("name", "")).startswith(name)]
+    colour_b = [t["line"]["color"] for t in second["data"] if str(t.get("name", "")).startswith(name)]
+    assert colour_a and colour_b and set(colour_a) == set(colour_b)
+
+
+def test_crossover_on_the_volume_chart_sits_at_the_break_even_volume():
+    at = app()
+    spec = figure(at, 1)
+    r = article_study().primary("rtx3090-x12")
+    [circle] = traces(spec, "crossover rtx3090-x12")
+    assert circle["x"][0] == pytest.approx(r.break_even_volume_tok_per_month)
+    assert circle["y"][0] == pytest.approx(r.api_usd_per_mtok)
+
+
+def test_url_parameters_set_the_widgets():
+    at = app(
+        {
+            "tokens_per_month": "1e9",
+            "input_share": "0.5",
+            "electricity_usd_per_kwh": "0.3",
+            "build_id": "rtx3090-x12,h100x8-node",
+            "decode_tok_s": "rtx3090-x12:25",
+        }
+    )
+    ok(at)
+    assert at.select_slider(key="tokens_per_month").value == 1e9
+    assert at.slider(key="input_share").value == 0.5
+    assert at.number_input(key="electricity_usd_per_kwh").value == 0.3
+    assert at.multiselect(key="build_id").value == ["rtx3090-x12", "h100x8-node"]
+    assert at.number_input(key="decode_tok_s:rtx3090-x12").value == 25
+    assert "Decode 25.0 tok/s (measured" in " ".join(m.value for m in at.markdown)
+    assert not at.warning
+
+
+def test_invalid_url_values_fall_back_with_a_notice():
+    at = app(
+        {
+            "tokens_per_month": "banana",
+            "input_share": "7",
+            "build_id": "no-such-box",
+            "model_id": "gpt-9",
+            "quant": "Q3",
+            "mystery": "1",
+        }
+    )
+    ok(at)
+    notices = " ".join(w.value for w in at.warning)
+    assert "tokens_per_month='banana' is not valid" in notices
+    assert "input_share='7' is not valid (must be within 0-1)" in notices
+    assert "unknown build no-such-box" in notices
+    assert "model_id='gpt-9' is not valid" in notices
+    assert "'mystery' is not an input of this page" in notices
+    assert at.select_slider(key="tokens_per_month").value == params.DEFAULTS["tokens_per_month"]
+    assert at.slider(key="input_share").value == params.DEFAULTS["input_share"]
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_widget_changes_go_to_the_url():
+    at = app()
+    at.slider(key="input_share").set_value(0.5).run()
+    at.number_input(key="electricity_usd_per_kwh").set_value(0.3).run()
+    assert at.query_params["input_share"] == "0.5"
+    assert at.query_params["electricity_usd_per_kwh"] == "0.3"
+    assert "tokens_per_month" not in at.query_params  # defaults stay out of the link
+
+
+@pytest.mark.parametrize(
+    ("query", "expect"),
+    [
+        ({"tokens_per_month": "0"}, "No tokens asked"),
+        ({"tokens_per_month": "1e10"}, "Cannot serve"),
+        ({"electricity_usd_per_kwh": "0"}, "Pays back"),
+        ({"electricity_usd_per_kwh": "2"}, "Never"),
+        ({"cached_input_share": "1"}, "API **$1.30**"),
+        ({"build_id": "mac-studio-192gb"}, "Does not fit"),
+        ({"monthly_growth": "0.5", "horizon_months": "120"}, "from month"),
+    ],
+)
+def test_extremes_render_without_error(query, expect):
+    at = app(query)
+    ok(at)
+    text = " ".join([*(m.value for m in at.markdown), *(i.value for i in at.info)])
+    assert expect in text
+    for index in range(len(at.get("plotly_chart"))):
+        for trace in figure(at, index)["data"]:
+            y = [v for v in (trace.get("y") or []) if v is not None]
+            assert np.isfinite(np.asarray(y, dtype=float)).all()
+
+
+def test_one_build_against_ten():
+    ten = ",".join(list(cm.load_catalog().builds)[:10])
+    at = app({"build_id": ten, "price_id": "zai/glm-5.2,openai/gpt-5.5"})
+    ok(at)
+    assert len(at.dataframe[0].value) == 20  # every build against both APIs
+    at = app({"build_id": "rtx3090-256gb-offload"})
+    ok(at)
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_no_build_picked_asks_for_one():
+    at = app()
+    at.multiselect(key="build_id").set_value([]).run()
+    ok(at)
+    assert "Pick at least one build" in at.info[0].value
+
+
+def test_changing_the_model_picks_one_of_its_quants():
+    at = app()
+    at.selectbox(key="model_id").set_value("qwen3-32b").run()
+    ok(at)
+    assert at.selectbox(key="quant").value == "Q4_K_M"
+
+
+def test_published_claims_are_set_beside_the_estimate():
+    at = app({"model_id": "qwen3-32b", "quant": "Q4_K_M", "build_id": "rtx4090-single"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "Published: 60 tok/s (above the physical ceiling)" in text
+
+
+# --- other pages ----------------------------------------------------------------------------
+
+
+def switch(page: str, query: dict[str, str] | None = None) -> AppTest:
+    at = app(query)
+    at.switch_page(page).run()
+    return at
+
+
+def test_hardware_page_lists_every_build_with_fit_and_speed():
+    at = switch("pages/hardware.py")
+    ok(at)
+    table = at.dataframe[0].value
+    assert len(table) == len(cm.load_catalog().builds)
+    row = table[table["Build"].str.startswith("Mac Studio M2 Ultra 192 GB")].iloc[0]
+    assert row["Fits"].startswith("no, short by")
+    offload = table[table["Build"].str.startswith("Desktop, 1x used RTX 3090 24 GB + 256 GB")].iloc[0]
+    assert offload["Fits"] == "with offload"
+    assert offload["Decode [tok/s]"] < offload["Ceiling [tok/s]"]
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_a_build_saved_on_the_hardware_page_is_used_by_the_break_even_page():
+    at = switch("pages/hardware.py")
+    form = "build_form:(new build)"
+    values = {
+        "build_id": "my-box",
+        "name": "My box",
+        "capex_usd": "4000",
+        "gpu_count": "1",
+        "vram_gb_per_gpu": "48",
+        "vram_bandwidth_gbs": "960",
+        "gpu_fp16_tflops": "90",
+        "system_ram_gb": "256",
+        "ram_bandwidth_gbs": "90",
+        "power_load_w": "500",
+        "power_idle_w": "60",
+        "lifetime_months": "48",
+        "resale_fraction": "0.3",
+    }
+    for name, value in values.items():
+        at.text_input(key=f"{form}:{name}").input(value)
+    [save] = [b for b in at.button if b.label == "Save"]
+    save.click().run()
+    ok(at)
+    assert "Saved my-box" in at.success[0].value
+    at.switch_page("pages/breakeven.py").run()
+    assert "My box" in at.multiselect(key="build_id").options
+
+
+def test_build_form_shows_errors_under_the_fields_and_keeps_the_catalogue():
+    at = switch("pages/hardware.py")
+    form = "build_form:(new build)"
+    for name, value in {
+        "build_id": "bad",
+        "name": "Bad",
+        "capex_usd": "-5",
+        "system_ram_gb": "64",
+        "ram_bandwidth_gbs": "fast",
+        "power_load_w": "300",
+        "power_idle_w": "50",
+    }.items():
+        at.text_input(key=f"{form}:{name}").input(value)
+    [save] = [b for b in at.button if b.label == "Save"]
+    save.click().run()
+    ok(at)
+    errors = " ".join(m.value for m in at.markdown)
+    assert "must be > 0, got -5" in errors
+    assert "must be a number, got 'fast'" in errors
+    assert "bad" not in at.session_state["custom_builds"]
+
+
+def test_builds_download_reads_back_as_the_catalogue():
+    from costmodel.catalog import read_rows
+
+    cat = cm.load_catalog()
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [b.model_dump(include=set(BUILDS.columns)) for b in cat.builds.values()], columns=list(BUILDS.columns)
+    )
+    rows, errors = read_rows(to_csv_bytes(frame).decode(), BUILDS)
+    assert errors == []
+    assert [b for _, b in rows] == list(cat.builds.values())
+
+
+def test_models_page_shows_the_articles_table_live():
+    at = switch("pages/models.py")
+    ok(at)
+    quants = at.dataframe[0].value
+    row = quants[quants["quant"] == "UD-IQ2_XXS"].iloc[0]
+    assert row["File [GB]"] == 241
+    assert row["Quality retained"] == pytest.approx(0.82)
+    matrix = at.dataframe[1].value
+    assert matrix.loc["Mac Studio M2 Ultra 192 GB (24-core CPU / 76-core GPU)", "UD-IQ2_XXS"].startswith("no, short by")
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_prices_page_blend_calculator_and_staleness():
+    at = switch("pages/prices.py")
+    ok(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Articles' 'blended' (input + output)"] == "$5.80"
+    assert metrics["True price of 1 M tokens at 75% input, 0% cached"] == "$2.15"
+    at.slider(key="prices_input_share").set_value(0.5).run()
+    assert {m.label: m.value for m in at.metric}["True price of 1 M tokens at 50% input, 0% cached"] == "$2.90"
+    table = at.dataframe[0].value
+    assert {"age_days", "stale", "as_of"} <= set(table.columns)
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_price_form_rejects_a_bad_offering_inline():
+    at = switch("pages/prices.py")
+    form = "price_form:(new offering)"
+    for name, value in {
+        "price_id": "x/y",
+        "provider": "x",
+        "model": "z",
+        "input_usd_per_mtok": "0",
+        "output_usd_per_mtok": "0",
+    }.items():
+        at.text_input(key=f"{form}:{name}").input(value)
+    [save] = [b for b in at.button if b.label == "Save"]
+    save.click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["price_id must be provider/model (x/z), got 'x/y'"]
+    assert "x/y" not in at.session_state["custom_prices"]

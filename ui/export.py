@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -54,18 +55,27 @@ def png_bytes(figure: dict, scale: int = 2) -> bytes:
     import plotly.io as pio
 
     _kaleido_server()
-    return pio.to_image(go.Figure(figure), format="png", scale=scale, width=1400, height=800)
+    with warnings.catch_warnings():  # kaleido's server ignores per-call browser options, and says so
+        warnings.simplefilter("ignore", UserWarning)
+        return pio.to_image(go.Figure(figure, _validate=False), format="png", scale=scale, width=1400, height=800)
 
 
 def downloads(result: cm.Study, slug: str, figure: dict) -> None:
-    """CSV downloads of the curves and the summary; a server-side PNG where a browser exists."""
+    """CSV downloads of the curves and the summary (made when clicked); a server-side PNG where a
+    browser exists."""
     a, b, c = st.columns(3)
     a.download_button(
-        "Cumulative cost by month (CSV)", to_csv_bytes(result.curves), f"{slug}-cumulative.csv", "text/csv",
+        "Cumulative cost by month (CSV)",
+        lambda: to_csv_bytes(result.curves),
+        f"{slug}-cumulative.csv",
+        "text/csv",
         key="download_curves",
     )
     b.download_button(
-        "Verdicts and costs (CSV)", to_csv_bytes(result.summary), f"{slug}-summary.csv", "text/csv",
+        "Verdicts and costs (CSV)",
+        lambda: to_csv_bytes(result.summary),
+        f"{slug}-summary.csv",
+        "text/csv",
         key="download_summary",
     )
     with c:

@@ -13,18 +13,21 @@ log = logging.getLogger("breakeven")
 
 
 def ensure_navigation() -> None:
-    """Run the page through ``app.py``'s ``st.navigation``, even on a server's very first request.
+    """Run the page through the app's ``st.navigation``, even on a server's very first request.
 
     Until some session has run ``st.navigation``, Streamlit treats a ``pages/`` folder the old
     way: a link straight to ``/hardware`` would run that file alone, without the app's layout and
-    menu. Switching the server to navigation mode and rerunning sends the request through
-    ``app.py`` with the same page and URL parameters.
+    menu. Then this runs the app's navigation in its place (same page, same URL parameters,
+    same widget events) and stops the stray run.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
+    from ui import nav
+
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        nav.run()
+        st.stop()
 
 
 def run_page(body: Callable[[], None]) -> None:

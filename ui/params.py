@@ -17,9 +17,9 @@ from costmodel.study import format_tokens
 ARTICLE_BUILDS = ("mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12", "mac-studio-192gb")
 
 #: the token-volume slider: 0, then 1, 1.5, 2, 3, 4, 5, 7 per decade from 1 M to 10 B
-TOKEN_STEPS: tuple[float, ...] = (0.0,) + tuple(
-    float(m * 10**k) for k in range(6, 10) for m in (1, 1.5, 2, 3, 4, 5, 7)
-) + (1e10,)
+TOKEN_STEPS: tuple[float, ...] = (
+    (0.0,) + tuple(float(m * 10**k) for k in range(6, 10) for m in (1, 1.5, 2, 3, 4, 5, 7)) + (1e10,)
+)
 
 DEFAULTS: dict[str, Any] = {
     "model_id": "glm-5.2",
@@ -47,7 +47,7 @@ RANGES: dict[str, tuple[float, float, float]] = {
     "electricity_usd_per_kwh": (0.0, 2.0, 0.01),
     "hours_per_day": (1.0, 24.0, 1.0),
     "dual_use_share": (0.0, 1.0, 0.05),
-    "horizon_months": (6, 120, 6),
+    "horizon_months": (6, 120, 1),
     "context_tokens": (512, 1_048_576, 512),
 }
 MAX_MEASURED_TOK_S = 100_000.0
@@ -127,9 +127,18 @@ def dump(key: str, value: Any) -> str:
         return ",".join(f"{b}:{v:g}" for b, v in value.items())
     if isinstance(value, bool):
         return "true" if value else "false"
+    if key == "tokens_per_month":
+        return f"{value:.0f}"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def shown(key: str, value: Any) -> str:
+    """A value as a notice shows it: ``50 M`` tokens, ``0.75``, ``none``."""
+    if key == "tokens_per_month":
+        return token_label(value) + " tokens a month"
+    return dump(key, value) or "none"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,7 +149,9 @@ class Loaded:
 
 def from_url(query: Mapping[str, str], cat: cm.Catalog) -> Loaded:
     """Inputs from URL parameters over the defaults; each invalid value is noticed and dropped."""
-    values = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v) for k, v in DEFAULTS.items()}
+    values = {
+        k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v) for k, v in DEFAULTS.items()
+    }
     notices: list[str] = []
     parsers: dict[str, Callable[[str], Any]] = {
         "build_id": _ids(lambda: cat.builds, "build"),
@@ -167,7 +178,7 @@ def from_url(query: Mapping[str, str], cat: cm.Catalog) -> Loaded:
             values[key] = parsers[key](raw)
         except ValueError as exc:
             notices.append(
-                f"The link's {key}={raw!r} is not valid ({exc}); using the default {dump(key, DEFAULTS[key]) or 'none'}."
+                f"The link's {key}={raw!r} is not valid ({exc}); using the default {shown(key, DEFAULTS[key])}."
             )
     quants = cat.models[values["model_id"]].quants
     default_quant = default_quant_of(cat.models[values["model_id"]])

@@ -19,8 +19,21 @@ def base_catalog() -> cm.Catalog:
 
 
 def custom(kind: str) -> dict:
-    """The builds or prices added or edited in this session, by id."""
+    """The builds or prices added or edited in this session, by id (read-only: see ``save``)."""
     return st.session_state.setdefault(kind, {})
+
+
+def save(kind: str, *objects: cm.Build | cm.ApiPrice) -> None:
+    """Add or replace builds or prices of this session; cached views see the change at once."""
+    table = custom(kind)
+    for obj in objects:
+        table[obj.build_id if isinstance(obj, cm.Build) else obj.price_id] = obj
+    st.session_state["catalog_version"] = st.session_state.get("catalog_version", 0) + 1
+
+
+def version() -> int:
+    """A number that changes whenever this session's builds or prices change (a cache key)."""
+    return st.session_state.get("catalog_version", 0)
 
 
 def catalog() -> cm.Catalog:
