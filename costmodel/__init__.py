@@ -4,6 +4,7 @@ Data flows one way:
 
     data/*.csv -> catalog (the only reader of files) -> schema (frozen, bounded models)
                -> fit, speed, pricing, ownership (pure functions) -> breakeven (results, curves)
+               -> sensitivity (tornado, Monte Carlo, API price trends)
 
 =====================  =====================================================================
 ``load_catalog``       the validated catalogue of ``data/``: builds, models (with quants), prices
@@ -11,6 +12,9 @@ Data flows one way:
 ``compare``            local against API for a ``Scenario``: verdict, break-even, curve
 ``volume_curve``       cost per million tokens against monthly volume, capacity marked
 ``compare_builds``     several builds against several APIs under one set of assumptions
+``tornado``            each input over a range, one at a time: which guesses move the verdict
+``monte_carlo``        10,000 scenarios drawn around one, vectorised: how likely the verdict holds
+``price_trend_scenarios``  the curves and break-even under falling, flat and rising API prices
 ``blended_usd_per_mtok``  the price of a million tokens of an input/output/cached mix
 ``check_fit``          whether a build holds a quant, and where the bytes live
 ``estimate_speed``     decode and prefill speed, with the bandwidth ceiling
@@ -29,19 +33,30 @@ Data flows one way:
 
 from __future__ import annotations
 
-from .breakeven import CURVE_COLUMNS, Comparison, Verdict, compare, volume_curve
+from .breakeven import CURVE_COLUMNS, Comparison, Verdict, compare, price_trend_factors, volume_curve
 from .catalog import Catalog, load_catalog
 from .errors import CostModelError
 from .fit import Fit, check_fit, kv_cache_gb
 from .glossary import GLOSSARY
 from .pricing import blended_usd_per_mtok, sum_of_prices_usd
 from .schema import ApiPrice, Build, Claim, Model, Quant, Scenario, Usage
+from .sensitivity import (
+    DEFAULT_TRENDS,
+    MonteCarlo,
+    MonteCarloSummary,
+    PriceTrend,
+    default_uncertain,
+    monte_carlo,
+    price_trend_scenarios,
+    tornado,
+)
 from .study import Study, compare_builds
 from .speed import Speed, SpeedParams, estimate_speed
 from .units import HOURS_PER_MONTH, TOKENS_PER_MTOK
 
 __all__ = [
     "CURVE_COLUMNS",
+    "DEFAULT_TRENDS",
     "GLOSSARY",
     "HOURS_PER_MONTH",
     "TOKENS_PER_MTOK",
@@ -53,6 +68,9 @@ __all__ = [
     "CostModelError",
     "Fit",
     "Model",
+    "MonteCarlo",
+    "MonteCarloSummary",
+    "PriceTrend",
     "Quant",
     "Scenario",
     "Speed",
@@ -64,9 +82,14 @@ __all__ = [
     "check_fit",
     "compare",
     "compare_builds",
+    "default_uncertain",
     "estimate_speed",
     "kv_cache_gb",
     "load_catalog",
+    "monte_carlo",
+    "price_trend_factors",
+    "price_trend_scenarios",
     "sum_of_prices_usd",
+    "tornado",
     "volume_curve",
 ]

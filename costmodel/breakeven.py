@@ -21,6 +21,16 @@ Definitions
   locally and sends the overflow to the API is costed in the curve), ``pays_back`` (break-even
   within the horizon) or ``never`` (running costs alone reach the API price, or the savings are
   too small to recover the capex within the horizon).
+* **API price trend** (``Scenario.api_price_change_per_year`` = g): month m's API tokens, and the
+  overflow's, cost today's price times ``(1 + g) ** ((m - 1) / 12)`` (``price_trend_factors``).
+  The break-even volume keeps its meaning, the flat volume V* at which savings at the horizon
+  are 0. Over a horizon of H months, with a the API's price per token today, k the marginal
+  local cost per token and F the fixed local cost net of the value at the horizon,
+  ``API = V x a x sum(f_m)`` and ``local = F + V x k x H`` (within capacity), so
+  ``V* = F / (H x (a x mean(f_m) - k))``, the flat formula with a scaled by the mean multiplier.
+* **Quality adjustment** (``Scenario.quality_adjusted``): the build generates
+  ``1 / quality_retained`` tokens for each token the API would (``local_tokens_per_api_token``),
+  so hours at load, electricity above idle and capacity count tokens of API-equivalent work.
 """
 
 from __future__ import annotations
@@ -46,7 +56,7 @@ from .ownership import (
 from .pricing import blended_usd_per_mtok
 from .schema import Scenario
 from .speed import Speed, estimate_speed
-from .units import TOKENS_PER_MTOK, W_PER_KW
+from .units import MONTHS_PER_YEAR, TOKENS_PER_MTOK, W_PER_KW
 
 
 class Verdict(enum.StrEnum):
@@ -85,14 +95,22 @@ class Throughput:
 
 @dataclasses.dataclass(frozen=True)
 class CostTerms:
-    """Linear cost structure of a flat-volume horizon: local net = fixed + marginal x tokens."""
+    """Linear cost structure of a flat-volume horizon: local net = fixed + marginal x tokens.
+
+    Tokens are tokens of API-equivalent work: with ``quality_adjusted`` the marginal cost and
+    the capacity already count the extra tokens the build generates. API prices are today's;
+    ``api_price_factor_mean`` is the mean of the trend's multiplier over months 1..horizon
+    (1.0 for flat prices), so the API's spend on a flat volume V over the horizon is
+    ``V x api_usd_per_token x api_price_factor_mean x horizon_months``.
+    """
 
     fixed_usd: float  # capex, replacements, idle power, maintenance less value at horizon
     marginal_usd_per_token: float  # electricity above idle per token served
-    api_usd_per_token: float
-    overflow_usd_per_token: float
+    api_usd_per_token: float  # today's price (month 1)
+    overflow_usd_per_token: float  # today's price (month 1)
     capacity_tok_per_month: float
     horizon_months: int
+    api_price_factor_mean: float = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,7 +129,7 @@ class Comparison:
     break_even_volume_within_capacity: bool
     savings_at_horizon_usd: float
     local_usd_per_mtok: float | None
-    api_usd_per_mtok: float
+    api_usd_per_mtok: float  # today's blended price; with a price trend the curve's api_usd follows it
     local_running_usd_per_mtok: float | None
     local_marginal_usd_per_mtok: float | None
     electricity_usd_per_mtok_at_load: float | None
@@ -159,8 +177,28 @@ def _crossing(gap: np.ndarray) -> float | None:
     return (m - 1) + gap[m - 1] / (gap[m - 1] - gap[m])
 
 
+def price_trend_factors(api_price_change_per_year: float | np.ndarray, horizon_months: int) -> np.ndarray:
+    """The API price multiplier at each month 0..horizon: ``(1 + change) ** ((m - 1) / 12)``.
+
+    Month 1 pays today's price, month 13 today's price times (1 + change). Month 0 buys no
+    tokens. An array of n changes gives an (n, horizon + 1) array. At -30% a year:
+
+    >>> price_trend_factors(-0.3, 24)[[1, 13, 24]].round(4).tolist()
+    [1.0, 0.7, 0.5048]
+    >>> bool((price_trend_factors(0.0, 60) == 1.0).all())   # a flat trend is exactly 1
+    True
+    """
+    months = np.arange(horizon_months + 1, dtype=float)
+    change = np.asarray(api_price_change_per_year, dtype=float)
+    return np.power(1.0 + change[..., np.newaxis], (months - 1.0) / MONTHS_PER_YEAR)
+
+
 def cost_terms(scenario: Scenario, hours_per_token_h: float | None) -> CostTerms:
-    """The fixed and per-token costs of a flat-volume horizon (see ``CostTerms``)."""
+    """The fixed and per-token costs of a flat-volume horizon (see ``CostTerms``).
+
+    ``hours_per_token_h`` [h] is the load one token of API-equivalent work takes (quality
+    adjustment included, as ``compare`` passes it), or None when the build cannot run the model.
+    """
     s, b = scenario, scenario.build
     horizon = s.horizon_months
     capex = b.capex_usd * s.dual_use_share
@@ -180,11 +218,16 @@ def cost_terms(scenario: Scenario, hours_per_token_h: float | None) -> CostTerms
         overflow_usd_per_token=blended_usd_per_mtok(s.overflow, s.usage) / TOKENS_PER_MTOK,
         capacity_tok_per_month=capacity,
         horizon_months=horizon,
+        api_price_factor_mean=float(price_trend_factors(s.api_price_change_per_year, horizon)[1:].mean()),
     )
 
 
 def _curve(scenario: Scenario, hours_per_token_h: float | None) -> dict[str, np.ndarray]:
-    """Monthly simulation of the horizon: one array per column of ``CURVE_COLUMNS``."""
+    """Monthly simulation of the horizon: one array per column of ``CURVE_COLUMNS``.
+
+    ``costmodel.sensitivity`` repeats these sums for many draws at once; a change here needs
+    the same change there (a test checks that both agree).
+    """
     s, b, u = scenario, scenario.build, scenario.usage
     horizon = s.horizon_months
     months = np.arange(horizon + 1, dtype=float)
@@ -214,9 +257,10 @@ def _curve(scenario: Scenario, hours_per_token_h: float | None) -> dict[str, np.
 
     api_rate = blended_usd_per_mtok(s.price, u) / TOKENS_PER_MTOK
     overflow_rate = blended_usd_per_mtok(s.overflow, u) / TOKENS_PER_MTOK
-    overflow_usd = np.cumsum(overflow_tokens * overflow_rate)
+    trend = price_trend_factors(s.api_price_change_per_year, horizon)
+    overflow_usd = np.cumsum(overflow_tokens * overflow_rate * trend)
     cash = np.cumsum(flows) + overflow_usd
-    api = np.cumsum(demand * api_rate)
+    api = np.cumsum(demand * api_rate * trend)
     value = resale_value_usd(capex, b.resale_fraction, b.lifetime_months, horizon, s.replace_at_end_of_life)
     net = cash - value
     return {
@@ -258,7 +302,7 @@ def compare(scenario: Scenario) -> Comparison:
     fit = check_fit(s.build, s.model, s.quant, **s.memory_options)
     throughput = _throughput(s, fit)
     hpt = (
-        hours_per_token(throughput.decode_tok_s, throughput.prefill_tok_s, u.input_share)
+        hours_per_token(throughput.decode_tok_s, throughput.prefill_tok_s, u.input_share) * s.local_tokens_per_api_token
         if throughput.decode_tok_s is not None and throughput.prefill_tok_s is not None
         else None
     )
@@ -277,6 +321,15 @@ def compare(scenario: Scenario) -> Comparison:
     total_tokens = float(tokens.sum())
     last = {column: float(values[-1]) for column, values in c.items()}
     api_per_mtok = blended_usd_per_mtok(s.price, u)
+    # what the API charges on average over the horizon, tokens weighted (today's price when flat)
+    trend = price_trend_factors(s.api_price_change_per_year, horizon)
+    mean_factor = float((tokens * trend).sum() / total_tokens) if total_tokens > 0 else 1.0
+    api_horizon_per_mtok = api_per_mtok * mean_factor
+    trend_note = (
+        f" (its average over the horizon at {s.api_price_change_per_year:+.0%} a year)"
+        if s.api_price_change_per_year != 0
+        else ""
+    )
     running_usd = last["local_cash_usd"] - last["overflow_usd"] - _capex_cash(s)
     local_per_mtok = per_mtok(last["local_net_usd"], total_tokens) if fit.fits else None
     running_per_mtok = per_mtok(running_usd, float(served.sum())) if hpt is not None else None
@@ -285,7 +338,7 @@ def compare(scenario: Scenario) -> Comparison:
         hpt * TOKENS_PER_MTOK * s.build.power_load_w / W_PER_KW * s.electricity_usd_per_kwh if hpt is not None else None
     )
 
-    margin = terms.api_usd_per_token - terms.marginal_usd_per_token
+    margin = terms.api_usd_per_token * terms.api_price_factor_mean - terms.marginal_usd_per_token
     volume = terms.fixed_usd / (horizon * margin) if (hpt is not None and margin > 0) else None
     within = volume is not None and volume <= terms.capacity_tok_per_month
     savings = last["savings_usd"]
@@ -324,15 +377,16 @@ def compare(scenario: Scenario) -> Comparison:
         verdict = Verdict.NEVER
         if total_tokens < 1:
             headline = reason = "never: no tokens to serve"
-        elif running_per_mtok is not None and running_per_mtok >= api_per_mtok:
+        elif running_per_mtok is not None and running_per_mtok >= api_horizon_per_mtok:
             headline = f"never: running costs alone are {_rate(running_per_mtok)} per million tokens"
             reason = (
-                f"{headline} against the API's {_rate(api_per_mtok)} ({_rate(running_per_mtok - api_per_mtok)} more)"
+                f"{headline} against the API's {_rate(api_horizon_per_mtok)}{trend_note} "
+                f"({_rate(running_per_mtok - api_horizon_per_mtok)} more)"
             )
         else:
             headline = (
                 f"never within {horizon} months: local costs {_rate(local_per_mtok)} per million tokens "
-                f"against the API's {_rate(api_per_mtok)}"
+                f"against the API's {_rate(api_horizon_per_mtok)}{trend_note}"
             )
             reason = headline
             monthly = float((c["api_usd"][-1] - c["api_usd"][-2]) - (c["local_usd"][-1] - c["local_usd"][-2]))
@@ -397,7 +451,8 @@ def volume_curve(
 
     Columns: ``volume_tok_per_month``, ``local_usd_per_mtok`` (net of resale over the horizon;
     above capacity, the hybrid that sends the overflow to the API), ``api_usd_per_mtok``,
-    ``within_capacity``.
+    ``within_capacity``. Both costs are averages over the horizon: with a price trend the API's
+    price (and the overflow's) is today's times the trend's mean multiplier.
     """
     if not (0 < min_tok_per_month < max_tok_per_month) or points < 2:
         raise CostModelError(
@@ -408,13 +463,13 @@ def volume_curve(
     volume = np.geomspace(min_tok_per_month, max_tok_per_month, points)
     served = np.minimum(volume, t.capacity_tok_per_month)
     local_total = t.fixed_usd + t.horizon_months * (
-        t.marginal_usd_per_token * served + t.overflow_usd_per_token * (volume - served)
+        t.marginal_usd_per_token * served + t.overflow_usd_per_token * t.api_price_factor_mean * (volume - served)
     )
     return pd.DataFrame(
         {
             "volume_tok_per_month": volume,
             "local_usd_per_mtok": local_total / (volume * t.horizon_months) * TOKENS_PER_MTOK,
-            "api_usd_per_mtok": np.full(points, t.api_usd_per_token * TOKENS_PER_MTOK),
+            "api_usd_per_mtok": np.full(points, t.api_usd_per_token * t.api_price_factor_mean * TOKENS_PER_MTOK),
             "within_capacity": volume <= t.capacity_tok_per_month,
         }
     )

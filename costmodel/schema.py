@@ -18,9 +18,10 @@ units and are the same strings as the CSV headers (see ``costmodel.glossary``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import CostModelError
 from .validation import error_details
@@ -28,7 +29,19 @@ from .validation import error_details
 _CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
 
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
-Text = Annotated[str, Field(max_length=200)]
+
+
+def _plain_text(value: str) -> str:
+    """Text shown on pages and written to CSV: no HTML tags, nothing a spreadsheet would run."""
+    if value.startswith(("=", "+", "@")):
+        raise ValueError(f"must not start with {value[0]!r} (a spreadsheet would run it as a formula)")
+    if re.search(r"<\s*/?\s*[a-zA-Z!]", value):
+        raise ValueError("must not hold HTML or script tags")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_plain_text)]
+Text = Annotated[str, Field(max_length=200), AfterValidator(_plain_text)]
 LongText = Annotated[str, Field(max_length=8000)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Confidence = Literal["sourced", "derived", "estimate", "mixed"]
@@ -71,7 +84,7 @@ class Build(_Provenance):
     """
 
     build_id: Id
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Name
     capex_usd: Annotated[float, Field(gt=0, le=100_000_000)]
     gpu_name: Text | None = None
     gpu_count: Annotated[int, Field(ge=0, le=256)] = 1
@@ -141,7 +154,7 @@ class Model(_Provenance):
     """
 
     model_id: Id
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Name
     total_params_b: Annotated[float, Field(gt=0, le=100_000)]
     active_params_b: Annotated[float, Field(gt=0, le=100_000)]
     shared_params_b: Annotated[float, Field(gt=0, le=100_000)] | None = None
@@ -186,8 +199,8 @@ class ApiPrice(_Provenance):
     """
 
     price_id: Annotated[str, Field(min_length=3, max_length=160)]
-    provider: Annotated[str, Field(min_length=1, max_length=60)]
-    model: Annotated[str, Field(min_length=1, max_length=100)]
+    provider: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_plain_text)]
+    model: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_plain_text)]
     input_usd_per_mtok: Annotated[float, Field(ge=0, le=10_000)]
     output_usd_per_mtok: Annotated[float, Field(ge=0, le=10_000)]
     cached_input_usd_per_mtok: Annotated[float, Field(ge=0, le=10_000)] | None = None
@@ -252,6 +265,20 @@ class Scenario(_Frozen):
     lifetime when the horizon is longer, and macOS's GPU memory cap raised on unified-memory Macs
     (``raise_gpu_memory_cap``, as people running large models do; False uses the build's
     ``gpu_usable_fraction``).
+
+    ``api_price_change_per_year`` [fraction per year] makes the API's prices follow a trend: in
+    month m every per-token price (of ``price`` and of the overflow API alike) is multiplied by
+    ``(1 + api_price_change_per_year) ** ((m - 1) / 12)``, so month 1 pays today's price and
+    month 13 pays it times (1 + change). The default 0.0 keeps today's prices for the whole
+    horizon; ``costmodel.sensitivity.DEFAULT_TRENDS`` gives sourced alternatives (-0.2 is the
+    median same-model change observed over a year, 0.5 a stress case).
+
+    ``quality_adjusted`` charges the local side for the quant's quality gap: when True the build
+    must generate ``1 / quality_retained`` tokens (retries, longer answers) for each token the API
+    would, so its hours at load, electricity above idle and capacity are counted per token of
+    API-equivalent work (a quant retaining 0.8 needs 1.25 hours where the full model needs 1; the
+    API side is unchanged). A quant whose ``quality_retained`` is unknown (None) counts as 1.0.
+    The default False compares tokens one for one.
     """
 
     build: Build
@@ -271,6 +298,10 @@ class Scenario(_Frozen):
     kv_cache_dtype: Literal["f16", "q8_0", "q4_0"] = "f16"
     raise_gpu_memory_cap: bool = True
     replace_at_end_of_life: bool = True
+    # -90% to +300% a year: wide enough for stress cases (prices at a fixed quality have fallen
+    # faster than 90% a year, by switching models; see sensitivity.DEFAULT_TRENDS)
+    api_price_change_per_year: Annotated[float, Field(ge=-0.9, le=3.0)] = 0.0
+    quality_adjusted: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -293,6 +324,17 @@ class Scenario(_Frozen):
             "kv_cache_dtype": self.kv_cache_dtype,
             "raise_gpu_memory_cap": self.raise_gpu_memory_cap,
         }
+
+    @property
+    def local_tokens_per_api_token(self) -> float:
+        """Tokens the build generates for each token the API would [ratio >= 1].
+
+        ``1 / quality_retained`` when ``quality_adjusted`` (1.25 for a quant retaining 0.8),
+        otherwise 1.0; a quant with no ``quality_retained`` counts as 1.0.
+        """
+        if not self.quality_adjusted or self.quant.quality_retained is None:
+            return 1.0
+        return 1.0 / self.quant.quality_retained
 
     @property
     def overflow(self) -> ApiPrice:
