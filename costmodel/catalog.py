@@ -24,7 +24,7 @@ import csv
 import dataclasses
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -155,59 +155,104 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
 
 
-def read_rows(text: str, spec: FileSpec, label: str | None = None) -> tuple[list[tuple[int, BaseModel]], list[str]]:
-    """Parse CSV ``text`` as ``spec`` rows: (row number, object) pairs and error sentences.
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """What is wrong with a file, a row or a cell: ``builds.csv row 7, power_load_w: must be > 0, got -300``."""
 
-    Empty cells are missing values: an error in a column that may not be empty, the model's
-    default (usually ``None``) otherwise.
+    label: str
+    row: int | None
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.label + (f" row {self.row}" if self.row is not None else "")
+        return f"{where}, {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedRows:
+    """Rows that validated (with their row numbers), the problems of the others, columns ignored."""
+
+    rows: list[tuple[int, BaseModel]]
+    problems: list[Problem]
+    ignored_columns: list[str]
+
+
+def parse_rows(
+    text: str,
+    spec: FileSpec,
+    label: str | None = None,
+    *,
+    unknown_columns: str = "error",
+    cell_check: Callable[[str, str], str | None] | None = None,
+) -> ParsedRows:
+    """Parse CSV ``text`` as ``spec`` rows, each validated on its own.
+
+    Empty cells are missing values: a problem in a column that may not be empty, the model's
+    default (usually ``None``) otherwise. ``unknown_columns`` is ``'error'`` (the file is refused)
+    or ``'ignore'`` (the column is skipped and listed). ``cell_check(column, text)`` may return a
+    reason to refuse a non-empty cell before it is parsed.
     """
     label = label or spec.name
-    errors: list[str] = []
+    problems: list[Problem] = []
     rows: list[tuple[int, BaseModel]] = []
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = reader.fieldnames
     except csv.Error as exc:
-        return [], [f"{label}: not a readable CSV ({exc})"]
+        return ParsedRows([], [Problem(label, None, "", f"not a readable CSV ({exc})")], [])
     if not header:
-        return [], [f"{label}: empty file (expected a header row: {', '.join(spec.columns)})"]
+        return ParsedRows(
+            [], [Problem(label, None, "", f"empty file (expected a header row: {', '.join(spec.columns)})")], []
+        )
     header = [h.strip() for h in header]
     reader.fieldnames = header
     known = set(spec.columns)
     unknown = [h for h in header if h not in known]
     missing = [c for c in spec.required if c not in header]
     duplicated = sorted({h for h in header if header.count(h) > 1})
-    if unknown:
-        errors.append(f"{label} row 1: unknown column(s) {', '.join(map(repr, unknown))}")
+    if unknown and unknown_columns == "error":
+        problems.append(Problem(label, 1, "", f"unknown column(s) {', '.join(map(repr, unknown))}"))
     if missing:
-        errors.append(f"{label} row 1: missing column(s) {', '.join(missing)}")
+        problems.append(Problem(label, 1, "", f"missing column(s) {', '.join(missing)}"))
     if duplicated:
-        errors.append(f"{label} row 1: column(s) named twice: {', '.join(duplicated)}")
-    if errors:
-        return [], errors
+        problems.append(Problem(label, 1, "", f"column(s) named twice: {', '.join(duplicated)}"))
+    if problems:
+        return ParsedRows([], problems, [])
     try:
         for record in reader:
             line = reader.line_num
             if None in record:
-                errors.append(f"{label} row {line}: more cells than columns ({len(header)})")
+                problems.append(Problem(label, line, "", f"more cells than columns ({len(header)})"))
                 continue
-            cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}
+            cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items() if k in known}
             if all(v in ("", None) for v in cells.values()):
                 continue
-            empty_required = [c for c in spec.required if cells.get(c) in ("", None)]
-            for column in empty_required:
-                errors.append(f"{label} row {line}, {column}: is required but empty")
-            if empty_required:
+            bad = [
+                Problem(label, line, c, "is required but empty") for c in spec.required if cells.get(c) in ("", None)
+            ]
+            if cell_check is not None:
+                for column, value in cells.items():
+                    why = cell_check(column, value) if value else None
+                    if why:
+                        bad.append(Problem(label, line, column, why))
+            if bad:
+                problems.extend(bad)
                 continue
             fields = {k: v for k, v in cells.items() if v not in ("", None)}
             try:
                 rows.append((line, spec.model(**fields)))
             except CostModelError as exc:
-                for where, why in exc.details:
-                    errors.append(f"{label} row {line}" + (f", {where}" if where else "") + f": {why}")
+                problems.extend(Problem(label, line, where, why) for where, why in exc.details)
     except csv.Error as exc:
-        errors.append(f"{label} row {reader.line_num}: not a readable CSV ({exc})")
-    return rows, errors
+        problems.append(Problem(label, reader.line_num, "", f"not a readable CSV ({exc})"))
+    return ParsedRows(rows, problems, unknown if unknown_columns == "ignore" else [])
+
+
+def read_rows(text: str, spec: FileSpec, label: str | None = None) -> tuple[list[tuple[int, BaseModel]], list[str]]:
+    """Parse CSV ``text`` strictly as ``spec`` rows: (row number, object) pairs and error sentences."""
+    parsed = parse_rows(text, spec, label)
+    return parsed.rows, [str(p) for p in parsed.problems]
 
 
 def _keyed(rows: Iterable[tuple[int, BaseModel]], spec: FileSpec, errors: list[str]) -> dict[Any, BaseModel]:

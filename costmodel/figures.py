@@ -472,3 +472,39 @@ def price_blend(table: pd.DataFrame, lines: list[str]) -> go.Figure:
         xaxis={"type": "log", "title": {"text": axis_title("blended_usd_per_mtok", "Price")}, "tickprefix": "$"},
     )
     return _plain(spec, "What a million tokens cost [USD/Mtok]", lines, height=max(460, 80 + 28 * len(table)))
+
+
+SCENARIO_DASHES = ("solid", "dash", "dot", "dashdot")
+
+
+def scenario_overlay(studies: Mapping[str, Study], colours: Mapping[str, str]) -> go.Figure:
+    """Cumulative cost of two to four saved scenarios on one chart: colour per build, dash per scenario."""
+    spec = _Spec()
+    for i, (name, study) in enumerate(studies.items()):
+        dash = SCENARIO_DASHES[i % len(SCENARIO_DASHES)]
+        for build in study.builds:
+            r = study.primary(build.build_id)
+            if r.verdict == Verdict.DOES_NOT_FIT:
+                continue
+            spec.scatter(
+                x=_array(r.curve["month"]), y=_array(r.curve["local_usd"]), mode="lines",
+                name=f"{name}: {build.build_id}", legendgroup=name,
+                line={"color": colours.get(build.build_id, PALETTE[0]), "dash": dash, "width": 2.5},
+                hovertemplate="month %{x}<br>$%{y:,.0f}<extra>" + f"{name}: {build.build_id}" + "</extra>",
+            )
+        api = study.primary(study.builds[0].build_id).curve
+        spec.scatter(
+            x=_array(api["month"]), y=_array(api["api_usd"]), mode="lines", legendgroup=name,
+            name=f"{name}: API {study.primary_price.price_id}", line={"color": "#000", "dash": dash, "width": 1.5},
+        )
+    spec.layout.update(
+        xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
+        yaxis={"title": {"text": axis_title("local_usd", "Cumulative cost")}, "tickprefix": "$", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.14, "x": 0, "yanchor": "top"},
+    )
+    lines = [
+        f"{name}: {s.model.name} {s.quant.quant}, {format_tokens(s.usage.tokens_per_month)} tokens a month "
+        f"(line style {SCENARIO_DASHES[i % len(SCENARIO_DASHES)]})"
+        for i, (name, s) in enumerate(studies.items())
+    ]
+    return _plain(spec, "Saved scenarios side by side: cumulative cost [USD]", lines, height=700)

@@ -8,6 +8,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import figures
+from costmodel.views import Inputs, study_of
 from costmodel.study import format_tokens
 from ui import charts, export, params, state
 from ui.guard import run_page
@@ -16,44 +17,17 @@ STORE = "_breakeven_inputs"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view(_cat: cm.Catalog, catalog_version: int, values: tuple[tuple[str, Any], ...]) -> tuple[cm.Study, dict, dict]:
+def view(_cat: cm.Catalog, catalog_version: int, inputs: Inputs) -> tuple[cm.Study, dict, dict]:
     """The study and both charts for the inputs (one cached call; keyed on the inputs alone, the
     catalogue standing in by its version, since hashing it would cost more than the rerun)."""
-    v = dict(values)
-    model = _cat.models[v["model_id"]]
-    usage = cm.Usage(
-        tokens_per_month=v["tokens_per_month"],
-        input_share=v["input_share"],
-        cached_input_share=v["cached_input_share"],
-        monthly_growth=v["monthly_growth"],
-    )
-    builds = [_cat.builds[b] for b in v["build_id"]]
-    result = cm.compare_builds(
-        builds,
-        [_cat.prices[p] for p in v["price_id"]],
-        model=model,
-        quant=model.quants[v["quant"]],
-        usage=usage,
-        decode_tok_s=dict(v["decode_tok_s"]),
-        **{k: v[k] for k in ASSUMPTIONS},
-    )
+    result = study_of(inputs, _cat)
     colours = figures.build_colours(state.build_order(_cat))
-    names = figures.legend_names(builds)
+    names = figures.legend_names(result.builds)
     return (
         result,
         figures.cumulative_cost_spec(result, colours, names),
         figures.cost_per_mtok_spec(result, colours, names),
     )
-
-
-ASSUMPTIONS = (
-    "electricity_usd_per_kwh",
-    "hours_per_day",
-    "dual_use_share",
-    "horizon_months",
-    "context_tokens",
-    "raise_gpu_memory_cap",
-)
 
 
 def seed_inputs(cat: cm.Catalog) -> None:
@@ -192,11 +166,7 @@ def body() -> None:
         st.info("Pick at least one build and one API offering in the sidebar.")
         return
 
-    frozen = tuple(
-        (k, tuple(v) if isinstance(v, list) else tuple(sorted(v.items())) if isinstance(v, dict) else v)
-        for k, v in values.items()
-    )
-    result, cumulative, per_mtok = view(cat, state.version(), frozen)
+    result, cumulative, per_mtok = view(cat, state.version(), Inputs(**values))
     builds = result.builds
     if result.usage.tokens_per_month == 0:
         st.info("No tokens asked: nothing to pay back. Move the tokens-per-month slider.")

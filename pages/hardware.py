@@ -7,10 +7,11 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import figures
-from costmodel.catalog import BUILDS, read_rows
+from costmodel.catalog import BUILDS
+from costmodel.uploads import parse_csv
 from costmodel.exports import to_csv_bytes
 from costmodel.tables import Assumptions, hardware_table
-from ui import forms, params, state
+from ui import forms, params, state, uploads
 from ui.guard import run_page
 
 
@@ -134,26 +135,22 @@ def body() -> None:
     current = None if picked == ids[0] else cat.builds[picked]
     build = forms.object_form(cm.Build, f"build_form:{picked}", current)
     if build is not None:
-        state.save(state.CUSTOM_BUILDS, build)
-        st.success(f"Saved {build.build_id}: the other pages use it now.")
+        st.success(
+            state.saved_message(state.save(state.CUSTOM_BUILDS, build), f"Saved {build.build_id}, used by every page")
+        )
 
     st.subheader("Download or upload builds")
     st.download_button(
         "Download all builds (CSV)", to_csv_bytes(builds_frame(cat)), "builds.csv", "text/csv", key="download_builds"
     )
-    upload = st.file_uploader("Upload builds (CSV, the columns of builds.csv)", type=["csv"], key="upload_builds")
-    if upload is not None:
-        try:
-            text = upload.getvalue().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            st.error(f"{upload.name}: not UTF-8 text (byte at offset {exc.start})")
-            return
-        rows, errors = read_rows(text, BUILDS, label=upload.name)
-        for message in errors:
-            st.error(message)
-        if rows and st.button(f"Add the {len(rows)} valid build(s)", key="accept_builds"):
-            state.save(state.CUSTOM_BUILDS, *(b for _, b in rows))
-            st.success(f"Added {len(rows)} build(s).")
+    uploads.upload_section(
+        "Upload builds (CSV with the columns of builds.csv)",
+        "upload_builds",
+        ["csv"],
+        lambda data, name: parse_csv(data, "builds", name, cat),
+        lambda items: state.saved_message(state.save(state.CUSTOM_BUILDS, *items), f"Added {len(items)} build(s)"),
+        lambda b: b.build_id,
+    )
 
 
 run_page(body)

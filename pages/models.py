@@ -7,8 +7,10 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import figures
+from costmodel.catalog import Problem
 from costmodel.tables import kv_curve, memory_map
-from ui import params, state
+from costmodel.uploads import Upload, parse_csv
+from ui import params, state, uploads
 from ui.guard import run_page
 
 
@@ -112,6 +114,55 @@ def body() -> None:
         key="models_kv_chart",
         config=figures.png_config(f"kv-cache-{model.model_id}"),
     )
+
+    st.subheader("Upload models and quantisations")
+    st.caption("Models with the columns of models.csv; then their quantisations with the columns of quants.csv.")
+    uploads.upload_section(
+        "Upload models (CSV)",
+        "upload_models",
+        ["csv"],
+        lambda data, name: parse_csv(data, "models", name, cat),
+        lambda items: state.saved_message(
+            state.save(state.CUSTOM_MODELS, *(keep_quants(m, cat) for m in items)), f"Added {len(items)} model(s)"
+        ),
+        lambda m: m.model_id,
+    )
+    uploads.upload_section(
+        "Upload quantisations (CSV)",
+        "upload_quants",
+        ["csv"],
+        lambda data, name: known_models(parse_csv(data, "quants", name, cat), cat, name),
+        lambda items: state.saved_message(
+            state.save(state.CUSTOM_MODELS, *with_quants(items, cat)), f"Added {len(items)} quantisation(s)"
+        ),
+        lambda q: f"{q.model_id} {q.quant}",
+    )
+
+
+def keep_quants(model: cm.Model, cat: cm.Catalog) -> cm.Model:
+    """An uploaded model keeps the quants the catalogue already has for it."""
+    known = cat.models.get(model.model_id)
+    return model.model_copy(update={"quants": dict(known.quants)}) if known else model
+
+
+def known_models(upload: Upload, cat: cm.Catalog, label: str) -> Upload:
+    """Quants of models the catalogue does not hold are rejected."""
+    keep = [q for q in upload.accepted if q.model_id in cat.models]
+    rejected = upload.rejected + [
+        Problem(label, None, "model_id", f"unknown model {q.model_id!r} ({q.quant}): upload the model first")
+        for q in upload.accepted
+        if q.model_id not in cat.models
+    ]
+    return Upload(keep, rejected, upload.notices)
+
+
+def with_quants(quants: list[cm.Quant], cat: cm.Catalog) -> list[cm.Model]:
+    """The models the uploaded quants belong to, with the quants added."""
+    models: dict[str, cm.Model] = {}
+    for q in quants:
+        model = models.get(q.model_id, cat.models[q.model_id])
+        models[q.model_id] = model.model_copy(update={"quants": {**model.quants, q.quant: q}})
+    return list(models.values())
 
 
 run_page(body)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 import costmodel as cm
 from costmodel import figures
+from costmodel.catalog import PRICES
+from costmodel.exports import to_csv_bytes
 from costmodel.tables import STALE_AFTER_DAYS, prices_table
-from ui import forms, params, state
+from costmodel.uploads import parse_csv
+from ui import forms, params, state, uploads
 from ui.guard import run_page
 
 
@@ -84,8 +88,31 @@ def body() -> None:
     current = None if picked == options[0] else cat.prices[picked]
     price = forms.object_form(cm.ApiPrice, f"price_form:{picked}", current)
     if price is not None:
-        state.save(state.CUSTOM_PRICES, price)
-        st.success(f"Saved {price.price_id}: the other pages use it now.")
+        st.success(
+            state.saved_message(state.save(state.CUSTOM_PRICES, price), f"Saved {price.price_id}, used by every page")
+        )
+
+    st.subheader("Download or upload offerings")
+    st.download_button(
+        "Download all offerings (CSV)",
+        lambda: to_csv_bytes(prices_frame(cat)),
+        "prices.csv",
+        "text/csv",
+        key="download_prices",
+    )
+    uploads.upload_section(
+        "Upload offerings (CSV with the columns of prices.csv)",
+        "upload_prices",
+        ["csv"],
+        lambda data, name: parse_csv(data, "prices", name, cat),
+        lambda items: state.saved_message(state.save(state.CUSTOM_PRICES, *items), f"Added {len(items)} offering(s)"),
+        lambda p: p.price_id,
+    )
+
+
+def prices_frame(cat: cm.Catalog) -> pd.DataFrame:
+    columns = PRICES.columns
+    return pd.DataFrame([p.model_dump(include=set(columns)) for p in cat.prices.values()], columns=list(columns))
 
 
 run_page(body)

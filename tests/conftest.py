@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 import costmodel as cm
+
+# the app's store goes to a throwaway directory, never the user's ~/.local/share/breakeven
+os.environ.setdefault("BREAKEVEN_HOME", tempfile.mkdtemp(prefix="breakeven-tests-"))
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)

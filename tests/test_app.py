@@ -18,6 +18,12 @@ from ui import params
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
+@pytest.fixture(autouse=True)
+def fresh_store(tmp_path, monkeypatch):
+    """Each test saves into its own store: what one adds does not leak into the next."""
+    monkeypatch.setenv("BREAKEVEN_HOME", str(tmp_path))
+
+
 def app(query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (query or {}).items():

@@ -9,6 +9,7 @@ PAGES = (
     ("pages/hardware.py", "Hardware", ":material/memory:", "hardware"),
     ("pages/models.py", "Models", ":material/stacks:", "models"),
     ("pages/prices.py", "Prices", ":material/sell:", "prices"),
+    ("pages/scenarios.py", "Scenarios", ":material/bookmarks:", "scenarios"),
 )
 
 
@@ -19,4 +20,8 @@ def run() -> None:
         st.Page(path, title=title, icon=icon, url_path=url, default=(i == 0))
         for i, (path, title, icon, url) in enumerate(PAGES)
     ]
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    from ui import state
+
+    state.storage_banner()
+    page.run()

@@ -14,43 +14,19 @@ from typing import Any
 import costmodel as cm
 from costmodel.study import format_tokens
 
-ARTICLE_BUILDS = ("mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12", "mac-studio-192gb")
+from costmodel.views import ARTICLE_BUILDS, MAX_MEASURED_TOK_S, RANGES, Inputs
 
 #: the token-volume slider: 0, then 1, 1.5, 2, 3, 4, 5, 7 per decade from 1 M to 10 B
 TOKEN_STEPS: tuple[float, ...] = (
     (0.0,) + tuple(float(m * 10**k) for k in range(6, 10) for m in (1, 1.5, 2, 3, 4, 5, 7)) + (1e10,)
 )
 
+#: the page's starting inputs (``costmodel.views.Inputs``' defaults), lists where the page keeps lists
 DEFAULTS: dict[str, Any] = {
-    "model_id": "glm-5.2",
-    "quant": "UD-IQ2_XXS",
-    "build_id": list(ARTICLE_BUILDS),
-    "price_id": ["zai/glm-5.2"],
-    "tokens_per_month": 50e6,
-    "input_share": 0.75,
-    "cached_input_share": 0.0,
-    "monthly_growth": 0.0,
-    "electricity_usd_per_kwh": 0.15,
-    "hours_per_day": 24.0,
-    "dual_use_share": 1.0,
-    "horizon_months": 60,
-    "context_tokens": 8192,
-    "raise_gpu_memory_cap": True,
-    "decode_tok_s": {},
+    key: list(value) if isinstance(value, tuple) else value for key, value in Inputs().model_dump().items()
 }
 
-#: ranges of the numeric inputs, shared by the widgets and the URL check: (low, high, step)
-RANGES: dict[str, tuple[float, float, float]] = {
-    "input_share": (0.0, 1.0, 0.05),
-    "cached_input_share": (0.0, 1.0, 0.05),
-    "monthly_growth": (-0.2, 0.5, 0.01),
-    "electricity_usd_per_kwh": (0.0, 2.0, 0.01),
-    "hours_per_day": (1.0, 24.0, 1.0),
-    "dual_use_share": (0.0, 1.0, 0.05),
-    "horizon_months": (6, 120, 1),
-    "context_tokens": (512, 1_048_576, 512),
-}
-MAX_MEASURED_TOK_S = 100_000.0
+__all__ = ["ARTICLE_BUILDS", "DEFAULTS", "MAX_MEASURED_TOK_S", "RANGES", "TOKEN_STEPS"]
 
 
 def nearest_token_step(value: float) -> float:
@@ -159,7 +135,7 @@ def from_url(query: Mapping[str, str], cat: cm.Catalog) -> Loaded:
         "tokens_per_month": _tokens,
         "raise_gpu_memory_cap": _bool,
         "decode_tok_s": _speeds(cat.builds),
-        **{key: _number(key) for key in RANGES},
+        **{key: _number(key) for key in RANGES if key != "tokens_per_month"},
     }
 
     def model_id(raw: str) -> str:

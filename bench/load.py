@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Many users at once: 20 real browser sessions changing the break-even page against one server.
+
+    .venv/bin/python bench/load.py [--sessions 20] [--duration 60]
+
+Starts the dashboard once (``tests/live_server.running_app``: one Streamlit server on a free
+loopback port) and opens ``--sessions`` browser sessions against it, each loading the break-even
+page and waiting until all its charts are drawn. Pages load as many at a time as the machine has
+cores: all at once, the first load is browser-bound (about 3.5 s of chromium CPU a page) and
+20 pages on 2 cores miss the 30 s timeout. When every session is ready, all of them loop for
+``--duration`` seconds, with no pause between changes: type an electricity price that no session
+has used before (so the server computes the view instead of answering from ``st.cache_data``),
+press Enter, and wait until the plotly charts' data differ from before and a trace is drawn. As in
+``bench/redraw.py``, the time is taken inside the page, from the Enter keydown to the first frame
+showing the new data, so Playwright's own round trips are not counted; the session then waits for
+the script to finish before its next change. A session that is mid-change when the time is up
+finishes that change; the rate is divided by the time until the last one finished.
+
+An error is any of: no redraw (or no finished script) within 30 s, a Streamlit exception element
+(``stException``), an ``st.error`` element (the page's guard turns failures into one), a crashed
+page, the Streamlit websocket closing while the run is on, an uncaught script error in the page, or
+any other browser failure. After an error the session reloads its page and goes on.
+
+Sessions: one headless chromium (Debian's, ``launch_args``) with one browser context per session.
+A context is an isolated profile (its own cookies and storage, so each is a separate user) that
+costs next to nothing: the renderer process each page needs exists either way, while one browser
+per session would add a browser, GPU and network-service process per session on a 2-core machine.
+Renderers are not capped (``--renderer-process-limit``): pages sharing a renderer would share its
+main thread, so their script and layout work would queue behind one another instead of running
+concurrently. Playwright's async API drives all sessions from one event loop in one driver.
+
+Prints sessions, duration, redraws, errors by kind, the median and 95th percentile of the time to
+redraw (``numpy.percentile``, linear interpolation), redraws per second, and where the CPU went
+over the run: the server, the browser, Playwright (its driver and this script) and any other
+process on the machine, in total and per redraw, against the core-seconds the machine offered.
+Server and browsers share the machine, so the browsers' drawing counts against the server.
+The goal: zero errors and a 95th percentile under 2 s on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from live_server import CHART_DRAWN, launch_args, running_app  # noqa: E402
+
+LABEL = "Electricity [USD/kWh]"
+TIMEOUT_MS = 30_000
+GOAL_P95_MS = 2_000
+PLOTS = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+EXCEPTION = '[data-testid="stException"]'
+ERROR = '[data-testid="stAlertContentError"]'
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+#: prices typed, three decimals in the input's 0-2 USD/kWh range, skipping the page's default 0.150
+PRICES = [f"{j / 1000:.3f}" for j in range(1, 2001) if j != 150]
+
+#: in every document: Enter keydowns timestamped, and a redraw check cheap enough to run every frame
+#: (the charts' data are serialised only when plotly.js holds new arrays)
+INIT_SCRIPT = f"""
+window.addEventListener('keydown', e => {{
+    if (e.key === 'Enter') window.__enterAt = performance.now();
+}}, true);
+window.__bench = {{
+    plots: () => Array.from(document.querySelectorAll('{PLOTS}')),
+    snapshot() {{ return JSON.stringify(this.plots().map(gd => gd.data)); }},
+    arm() {{ this.refs = this.plots().map(gd => gd.data); this.before = this.snapshot(); }},
+    check() {{
+        if (document.querySelector('{EXCEPTION}')) return {{error: 'Streamlit exception'}};
+        if (document.querySelector('{ERROR}')) return {{error: 'st.error'}};
+        const refs = this.plots().map(gd => gd.data);
+        if (refs.length === this.refs.length && refs.every((r, i) => r === this.refs[i])) return false;
+        if (this.snapshot() === this.before) {{ this.refs = refs; return false; }}
+        if (document.querySelector('{CHART_DRAWN}') === null) return false;
+        return {{ms: performance.now() - window.__enterAt}};
+    }},
+}};
+"""
+#: every chart on the page drawn and the script finished
+LOADED = f"""() => {{
+    const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+    return document.querySelector('{IDLE}') !== null && charts.length > 0
+        && Array.from(charts).every(c => c.querySelector('.main-svg g.trace'));
+}}"""
+#: the script finished: how many exception and error elements the page shows
+SETTLED = f"""() => document.querySelector('{IDLE}') && {{
+    exceptions: document.querySelectorAll('{EXCEPTION}').length,
+    errors: document.querySelectorAll('{ERROR}').length,
+}}"""
+
+
+class Run:
+    """What every session shares: the prices, the clock, the results and the errors by kind."""
+
+    def __init__(self, sessions: int, duration_s: float) -> None:
+        self.duration_s = duration_s
+        self.prices = itertools.cycle(PRICES)
+        self.ready = asyncio.Barrier(sessions + 1)
+        self.loads_at_once = os.cpu_count() or 1
+        self.loading = asyncio.Semaphore(self.loads_at_once)
+        self.deadline = float("inf")
+        self.running = False
+        self.times_ms: list[float] = []
+        self.errors: Counter[str] = Counter()
+        self.load_s: list[float] = []
+        self.crashed: set = set()
+
+    def error(self, kind: str) -> None:
+        if self.running:
+            self.errors[kind] += 1
+
+
+async def load(page, base: str) -> None:
+    await page.goto(base)
+    await page.wait_for_function(LOADED, polling=100)
+
+
+def watch(page, run: Run) -> None:
+    """Count crashes, uncaught script errors and closed Streamlit websockets as they happen."""
+
+    def on_crash(_) -> None:
+        run.crashed.add(page)
+        run.error("page crashed")
+
+    page.on("crash", on_crash)
+    page.on("pageerror", lambda exc: run.error(f"page script error: {str(exc)[:60]}"))
+
+    def on_websocket(ws) -> None:
+        if "/_stcore/stream" in ws.url:
+            ws.on("close", lambda _: run.error("websocket closed"))
+
+    page.on("websocket", on_websocket)
+
+
+async def change(page, run: Run) -> str | None:
+    """One change: a new price, Enter, the redraw timed. Returns the kind of error, if any."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await page.evaluate("() => window.__bench.arm()")
+        field = page.get_by_label(LABEL)
+        await field.fill(next(run.prices))
+        await field.press("Enter")
+        outcome = await (await page.wait_for_function("() => window.__bench.check()", polling="raf")).json_value()
+        if "error" in outcome:
+            return outcome["error"]
+        settled = await (await page.wait_for_function(SETTLED, polling=50)).json_value()
+    except PlaywrightTimeout:
+        return "timeout (30 s)"
+    except Exception as exc:  # a crashed or closed page, a lost browser: counted, then the page is reloaded
+        return f"browser error: {type(exc).__name__}"
+    if settled["exceptions"]:
+        return "Streamlit exception"
+    if settled["errors"]:
+        return "st.error"
+    if run.running:
+        run.times_ms.append(float(outcome["ms"]))
+    return None
+
+
+async def session(browser, base: str, run: Run) -> None:
+    """Load the page (a few sessions at a time), wait for the others, then change and time until the end."""
+    try:
+        async with run.loading:
+            start = time.monotonic()
+            context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.set_default_timeout(TIMEOUT_MS)
+            await context.add_init_script(INIT_SCRIPT)
+            page = await context.new_page()
+            watch(page, run)
+            await load(page, base)
+            run.load_s.append(time.monotonic() - start)
+    except Exception as exc:
+        run.errors[f"first load failed: {type(exc).__name__}"] += 1
+        await run.ready.wait()
+        return
+    await run.ready.wait()
+    while time.monotonic() < run.deadline:
+        kind = await change(page, run)
+        if kind is None:
+            continue
+        if page in run.crashed:  # counted when it crashed; a fresh page, not a reload
+            await page.close()
+            page = await context.new_page()
+            watch(page, run)
+        else:
+            run.error(kind)
+        try:
+            await load(page, base)
+        except Exception as exc:
+            run.error(f"reload failed: {type(exc).__name__}")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) of this process's descendants by role, and the machine's busy time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, cpu, cmd = {}, {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid, name = int(entry), stat[stat.index("(") + 1 : stat.rindex(")")]
+        parent[pid], cpu[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+        cmd[pid] = cmdline or name  # an exiting process has no command line left
+    totals = Counter()
+    for pid in cpu:
+        ancestor = pid
+        while ancestor in parent and ancestor != os.getpid():
+            ancestor = parent[ancestor]
+        if ancestor != os.getpid() and pid != os.getpid():
+            continue
+        role = (
+            "Playwright driver"
+            if pid == os.getpid()
+            else "server"
+            if "streamlit" in cmd[pid]
+            else "browser"
+            if "chromium" in cmd[pid]
+            else "Playwright driver"
+        )
+        totals[role] += cpu[pid]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    totals["machine"] = (user + nice + system + irq + softirq + steal) / tick
+    return dict(totals)
+
+
+async def main_async(sessions: int, duration_s: float) -> tuple[Run, float, dict[str, float]]:
+    from playwright.async_api import async_playwright
+
+    run = Run(sessions, duration_s)
+    with running_app() as base:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(**launch_args())
+            browser.on("disconnected", lambda _: run.error("browser disconnected"))
+            tasks = [asyncio.create_task(session(browser, base, run)) for _ in range(sessions)]
+            await run.ready.wait()
+            cpu_before, start = cpu_seconds(), time.monotonic()
+            run.deadline, run.running = start + duration_s, True
+            await asyncio.gather(*tasks)
+            elapsed, cpu_after = time.monotonic() - start, cpu_seconds()
+            run.running = False
+            await browser.close()
+    cpu = {role: cpu_after.get(role, 0.0) - cpu_before.get(role, 0.0) for role in cpu_after}
+    return run, elapsed, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of changes (default 60)")
+    args = parser.parse_args()
+
+    run, elapsed, cpu = asyncio.run(main_async(args.sessions, args.duration))
+    ms = np.asarray(run.times_ms)
+    n_errors = sum(run.errors.values())
+    breakdown = ", ".join(f"{kind}: {n}" for kind, n in run.errors.most_common()) or "none"
+    loads = f"each page drawn in a median {np.median(run.load_s):.1f} s" if run.load_s else "no page drawn"
+    print(f"sessions            {args.sessions} ({len(run.load_s)} loaded, {run.loads_at_once} at a time; {loads})")
+    print(f"duration            {args.duration:.0f} s of changes, {elapsed:.1f} s until the last one finished")
+    print(f"total redraws       {ms.size}")
+    print(f"errors              {n_errors} ({breakdown})")
+    p95 = float("inf")
+    if ms.size:
+        p50, p95 = np.percentile(ms, [50, 95])
+        print(
+            f"time to redraw      median {p50:.0f} ms, p95 {p95:.0f} ms, max {ms.max():.0f} ms (numpy.percentile, linear)"
+        )
+        print(f"redraws per second  {ms.size / elapsed:.1f}")
+    cpu["other processes"] = cpu.pop("machine", 0.0) - sum(cpu.values())
+    cores = os.cpu_count() or 1
+    print(f"CPU over the run    {sum(cpu.values()):.1f} of {cores * elapsed:.1f} core-seconds ({cores} cores) busy:")
+    for role in ("server", "browser", "Playwright driver", "other processes"):
+        per_redraw = f"{1000 * cpu.get(role, 0.0) / ms.size:5.0f} ms a redraw" if ms.size else ""
+        print(f"  {role:18s}{cpu.get(role, 0.0):6.1f} s {per_redraw}")
+    met = n_errors == 0 and p95 < GOAL_P95_MS
+    print(f"goal (0 errors, p95 < {GOAL_P95_MS} ms): {'met' if met else 'missed'}")
+
+
+if __name__ == "__main__":
+    main()

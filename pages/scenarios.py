@@ -1,0 +1,192 @@
+"""Scenarios: save the break-even view by name; rename, duplicate, delete, compare, open, export, import."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+import costmodel as cm
+from costmodel import figures
+from costmodel.store import Store
+from costmodel.uploads import parse_scenarios
+from costmodel.views import Inputs, study_of
+from ui import charts, params, state, uploads
+from ui.guard import run_page
+
+STORE = "_breakeven_inputs"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def study(_cat: cm.Catalog, catalog_version: int, inputs: Inputs) -> cm.Study:
+    return study_of(inputs, _cat)
+
+
+def current_inputs() -> Inputs:
+    """The break-even page's inputs as they are now (its defaults before a first visit)."""
+    return Inputs(**st.session_state.get(STORE, params.DEFAULTS))
+
+
+def open_in_break_even(inputs: Inputs) -> None:
+    """Load ``inputs`` into the break-even page and go there."""
+    values = {k: list(v) if isinstance(v, tuple) else v for k, v in inputs.model_dump().items()}
+    st.session_state[STORE] = values
+    for key in list(st.session_state):
+        if key in params.DEFAULTS or str(key).startswith("decode_tok_s:"):
+            del st.session_state[key]
+    st.switch_page("pages/breakeven.py")
+
+
+def save_section(store: Store) -> None:
+    st.subheader("Save the break-even view")
+    inputs = current_inputs()
+    st.caption(
+        f"{inputs.model_id} {inputs.quant}; {len(inputs.build_id)} build(s) against {', '.join(inputs.price_id)}; "
+        f"{params.token_label(inputs.tokens_per_month)} tokens a month"
+    )
+    with st.form("save_scenario"):
+        name = st.text_input("Name", key="scenario_name", max_chars=80)
+        if st.form_submit_button("Save"):
+            try:
+                store.save_scenario(name, inputs)
+            except cm.CostModelError as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Saved {name.strip()!r}.")
+
+
+def manage_section(store: Store, saved: list) -> None:
+    st.subheader("Saved scenarios")
+    table = pd.DataFrame(
+        [
+            {
+                "name": s.name,
+                "model": f"{s.inputs.model_id} {s.inputs.quant}",
+                "builds": len(s.inputs.build_id),
+                "APIs": ", ".join(s.inputs.price_id),
+                "tokens a month": params.token_label(s.inputs.tokens_per_month),
+                "saved": s.updated_at[:19].replace("T", " "),
+            }
+            for s in saved
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="scenarios_table")
+    names = [s.name for s in saved]
+    pick = st.selectbox("Scenario", names, key="scenario_pick")
+    a, b, c, d = st.columns(4)
+    if a.button("Open in the break-even page", key="scenario_open"):
+        open_in_break_even(store.load_scenario(pick))
+    new_name = b.text_input("New name", key="scenario_new_name", label_visibility="collapsed", placeholder="new name")
+    try:
+        if b.button("Rename", key="scenario_rename"):
+            store.rename_scenario(pick, new_name)
+            st.rerun()
+        if c.button("Duplicate", key="scenario_duplicate"):
+            store.duplicate_scenario(pick, new_name or f"{pick} (copy)")
+            st.rerun()
+        if d.button("Delete", key="scenario_delete", type="secondary"):
+            store.delete_scenario(pick)
+            st.rerun()
+    except cm.CostModelError as exc:
+        st.error(str(exc))
+
+
+def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
+    st.subheader("Compare two to four")
+    names = [s.name for s in saved]
+    chosen = st.multiselect("Scenarios", names, default=names[:2], max_selections=4, key="scenario_compare")
+    if len(chosen) < 2:
+        st.info("Pick two to four scenarios.")
+        return
+    by_name = {s.name: s.inputs for s in saved}
+    studies, rows = {}, []
+    for name in chosen:
+        try:
+            result = study(cat, state.version(), by_name[name])
+        except cm.CostModelError as exc:
+            st.warning(f"{name}: {exc}")
+            continue
+        studies[name] = result
+        for build in result.builds:
+            r = result.primary(build.build_id)
+            rows.append(
+                {
+                    "scenario": name,
+                    "build": build.name,
+                    "verdict": r.headline,
+                    "local [USD/Mtok]": r.local_usd_per_mtok,
+                    "API [USD/Mtok]": r.api_usd_per_mtok,
+                    "savings at horizon [USD]": r.savings_at_horizon_usd,
+                }
+            )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        key="scenario_verdicts",
+        column_config={
+            "local [USD/Mtok]": st.column_config.NumberColumn(format="$%.2f"),
+            "API [USD/Mtok]": st.column_config.NumberColumn(format="$%.2f"),
+            "savings at horizon [USD]": st.column_config.NumberColumn(format="$%,.0f"),
+        },
+    )
+    if len(studies) >= 2:
+        fig = figures.scenario_overlay(studies, figures.build_colours(state.build_order(cat)))
+        charts.show(fig.to_plotly_json(), "breakeven-scenarios", key="scenario_chart")
+
+
+def exchange_section(store: Store, saved: list, cat: cm.Catalog) -> None:
+    st.subheader("Export and import")
+    names = [s.name for s in saved]
+    a, b = st.columns(2)
+    one = a.selectbox("Export one", names, key="scenario_export_pick") if names else None
+    if one:
+        a.download_button(
+            "Download it (JSON)",
+            lambda: json.dumps(store.export([one]), indent=2),
+            f"breakeven-{one}.json",
+            "application/json",
+            key="scenario_export_one",
+        )
+    b.download_button(
+        "Download every scenario (JSON)",
+        lambda: json.dumps(store.export(), indent=2),
+        "breakeven-scenarios.json",
+        "application/json",
+        key="scenario_export_all",
+    )
+
+    def accept(items: list) -> str:
+        store.save_scenarios(items)
+        return f"Imported {len(items)} scenario(s): {', '.join(n for n, _ in items)}."
+
+    uploads.upload_section(
+        "Import scenarios (JSON)",
+        "scenario_import",
+        ["json"],
+        lambda data, name: parse_scenarios(data, name, cat),
+        accept,
+        lambda item: item[0],
+    )
+
+
+def body() -> None:
+    cat = state.catalog()
+    st.title("Scenarios")
+    store = state.store()
+    if store is None:
+        st.error(f"Scenarios cannot be saved: {state.store_problem()}")
+        return
+    st.caption(f"Kept in {store.path}")
+    save_section(store)
+    saved = store.scenarios()
+    if not saved:
+        st.info("No saved scenario yet.")
+    else:
+        manage_section(store, saved)
+        compare_section(store, saved, cat)
+    exchange_section(store, saved, cat)
+
+
+run_page(body)

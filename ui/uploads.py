@@ -1,0 +1,59 @@
+"""Upload widgets: read a file with ``costmodel.uploads``, list what is rejected, accept the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import costmodel as cm
+from costmodel.uploads import MAX_UPLOAD_BYTES, Upload
+
+
+def rejected_table(upload: Upload) -> None:
+    """The rejected rows: row, column and reason, one line each."""
+    frame = pd.DataFrame(
+        [{"row": p.row, "column": p.column or "(row)", "reason": p.reason, "where": p.label} for p in upload.rejected]
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def upload_section(
+    label: str,
+    key: str,
+    types: list[str],
+    read: Callable[[bytes, str], Upload],
+    accept: Callable[[list[Any]], str],
+    describe: Callable[[Any], str],
+) -> None:
+    """A file uploader whose file is read by ``read``; valid items are accepted by ``accept`` on a click."""
+    file = st.file_uploader(label, type=types, key=key, help=f"At most {MAX_UPLOAD_BYTES / 1e6:.0f} MB.")
+    if file is None:
+        return
+    if file.size > MAX_UPLOAD_BYTES:  # refused before reading it
+        st.error(
+            f"{file.name}: {file.size / 1e6:,.1f} MB is over the {MAX_UPLOAD_BYTES / 1e6:,.0f} MB limit for an upload"
+        )
+        return
+    try:
+        upload = read(file.getvalue(), file.name)
+    except cm.CostModelError as exc:
+        st.error(str(exc))
+        return
+    for notice in upload.notices:
+        st.info(notice)
+    if upload.rejected:
+        st.warning(f"{len(upload.rejected)} problem(s); the rows below are not added:")
+        rejected_table(upload)
+    if not upload.accepted:
+        st.error(f"{file.name}: no valid rows to add")
+        return
+    st.caption(
+        "Valid: "
+        + ", ".join(describe(item) for item in upload.accepted[:20])
+        + (" ..." if len(upload.accepted) > 20 else "")
+    )
+    if st.button(f"Add the {len(upload.accepted)} valid item(s)", key=f"{key}:accept"):
+        st.success(accept(upload.accepted))
