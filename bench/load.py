@@ -65,8 +65,9 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 #: prices typed, three decimals in the input's 0-2 USD/kWh range, skipping the page's default 0.150
 PRICES = [f"{j / 1000:.3f}" for j in range(1, 2001) if j != 150]
 
-#: in every document: Enter keydowns timestamped, and a redraw check cheap enough to run every frame
-#: (the charts' data are serialised only when plotly.js holds new arrays)
+#: in every document: Enter keydowns timestamped, and waits driven by the page's own DOM changes
+#: (a MutationObserver), so that a waiting page costs nothing; polling once a frame in 20 waiting
+#: pages kept chromium busy producing frames (about 0.8 of a core)
 INIT_SCRIPT = f"""
 window.addEventListener('keydown', e => {{
     if (e.key === 'Enter') window.__enterAt = performance.now();
@@ -74,15 +75,32 @@ window.addEventListener('keydown', e => {{
 window.__bench = {{
     plots: () => Array.from(document.querySelectorAll('{PLOTS}')),
     snapshot() {{ return JSON.stringify(this.plots().map(gd => gd.data)); }},
-    arm() {{ this.refs = this.plots().map(gd => gd.data); this.before = this.snapshot(); }},
-    check() {{
-        if (document.querySelector('{EXCEPTION}')) return {{error: 'Streamlit exception'}};
-        if (document.querySelector('{ERROR}')) return {{error: 'st.error'}};
-        const refs = this.plots().map(gd => gd.data);
-        if (refs.length === this.refs.length && refs.every((r, i) => r === this.refs[i])) return false;
-        if (this.snapshot() === this.before) {{ this.refs = refs; return false; }}
-        if (document.querySelector('{CHART_DRAWN}') === null) return false;
-        return {{ms: performance.now() - window.__enterAt}};
+    // test()'s first truthy value, checked now and after every change to the DOM, or a timeout
+    when(test, timeoutMs) {{
+        return new Promise(resolve => {{
+            const observer = new MutationObserver(() => {{ const v = test(); if (v) done(v); }});
+            const timer = setTimeout(() => done({{error: 'timeout'}}), timeoutMs);
+            const done = v => {{ observer.disconnect(); clearTimeout(timer); resolve(v); }};
+            const v = test();
+            if (v) done(v);
+            else observer.observe(document, {{subtree: true, childList: true, attributes: true, characterData: true}});
+        }});
+    }},
+    // before a change: this.redrawn resolves to the ms from the Enter keydown to the first frame
+    // with new chart data and a trace drawn, or to the error the page shows instead
+    arm(timeoutMs) {{
+        let refs = this.plots().map(gd => gd.data);
+        const before = this.snapshot();
+        const redrawn = () => {{
+            if (document.querySelector('{EXCEPTION}')) return {{error: 'exception'}};
+            if (document.querySelector('{ERROR}')) return {{error: 'st.error'}};
+            const now = this.plots().map(gd => gd.data);  // serialised only when plotly.js holds new arrays
+            if (now.length === refs.length && now.every((r, i) => r === refs[i])) return false;
+            if (this.snapshot() === before) {{ refs = now; return false; }}
+            return document.querySelector('{CHART_DRAWN}') !== null;
+        }};
+        this.redrawn = this.when(redrawn, timeoutMs).then(v => v.error ? v : new Promise(
+            done => requestAnimationFrame(() => done({{ms: performance.now() - window.__enterAt}}))));
     }},
 }};
 """
@@ -92,11 +110,13 @@ LOADED = f"""() => {{
     return document.querySelector('{IDLE}') !== null && charts.length > 0
         && Array.from(charts).every(c => c.querySelector('.main-svg g.trace'));
 }}"""
-#: the script finished: how many exception and error elements the page shows
-SETTLED = f"""() => document.querySelector('{IDLE}') && {{
+#: once the script has finished: how many exception and error elements the page shows
+SETTLED = f"""timeoutMs => window.__bench.when(() => document.querySelector('{IDLE}') && {{
     exceptions: document.querySelectorAll('{EXCEPTION}').length,
     errors: document.querySelectorAll('{ERROR}').length,
-}}"""
+}}, timeoutMs)"""
+#: what the page's errors are called in the report
+ERRORS = {"timeout": "timeout (30 s)", "exception": "Streamlit exception", "st.error": "st.error"}
 
 
 class Run:
@@ -122,7 +142,7 @@ class Run:
 
 async def load(page, base: str) -> None:
     await page.goto(base)
-    await page.wait_for_function(LOADED, polling=100)
+    await page.wait_for_function(LOADED, polling=250)
 
 
 def watch(page, run: Run) -> None:
@@ -144,25 +164,23 @@ def watch(page, run: Run) -> None:
 
 async def change(page, run: Run) -> str | None:
     """One change: a new price, Enter, the redraw timed. Returns the kind of error, if any."""
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
-
     try:
-        await page.evaluate("() => window.__bench.arm()")
+        await page.evaluate("timeoutMs => window.__bench.arm(timeoutMs)", TIMEOUT_MS)
         field = page.get_by_label(LABEL)
         await field.fill(next(run.prices))
         await field.press("Enter")
-        outcome = await (await page.wait_for_function("() => window.__bench.check()", polling="raf")).json_value()
-        if "error" in outcome:
-            return outcome["error"]
-        settled = await (await page.wait_for_function(SETTLED, polling=50)).json_value()
-    except PlaywrightTimeout:
-        return "timeout (30 s)"
-    except Exception as exc:  # a crashed or closed page, a lost browser: counted, then the page is reloaded
+        outcome = await page.evaluate("() => window.__bench.redrawn")
+        if "error" not in outcome:
+            settled = await page.evaluate(SETTLED, TIMEOUT_MS)
+            outcome = settled if "error" in settled else {**settled, **outcome}
+    except Exception as exc:  # a crashed or closed page, a lost browser, Playwright's own timeout
         return f"browser error: {type(exc).__name__}"
-    if settled["exceptions"]:
-        return "Streamlit exception"
-    if settled["errors"]:
-        return "st.error"
+    if "error" in outcome:
+        return ERRORS[outcome["error"]]
+    if outcome["exceptions"]:
+        return ERRORS["exception"]
+    if outcome["errors"]:
+        return ERRORS["st.error"]
     if run.running:
         run.times_ms.append(float(outcome["ms"]))
     return None

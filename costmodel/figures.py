@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -487,15 +488,22 @@ def scenario_overlay(studies: Mapping[str, Study], colours: Mapping[str, str]) -
             if r.verdict == Verdict.DOES_NOT_FIT:
                 continue
             spec.scatter(
-                x=_array(r.curve["month"]), y=_array(r.curve["local_usd"]), mode="lines",
-                name=f"{name}: {build.build_id}", legendgroup=name,
+                x=_array(r.curve["month"]),
+                y=_array(r.curve["local_usd"]),
+                mode="lines",
+                name=f"{name}: {build.build_id}",
+                legendgroup=name,
                 line={"color": colours.get(build.build_id, PALETTE[0]), "dash": dash, "width": 2.5},
                 hovertemplate="month %{x}<br>$%{y:,.0f}<extra>" + f"{name}: {build.build_id}" + "</extra>",
             )
         api = study.primary(study.builds[0].build_id).curve
         spec.scatter(
-            x=_array(api["month"]), y=_array(api["api_usd"]), mode="lines", legendgroup=name,
-            name=f"{name}: API {study.primary_price.price_id}", line={"color": "#000", "dash": dash, "width": 1.5},
+            x=_array(api["month"]),
+            y=_array(api["api_usd"]),
+            mode="lines",
+            legendgroup=name,
+            name=f"{name}: API {study.primary_price.price_id}",
+            line={"color": "#000", "dash": dash, "width": 1.5},
         )
     spec.layout.update(
         xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
@@ -508,3 +516,214 @@ def scenario_overlay(studies: Mapping[str, Study], colours: Mapping[str, str]) -
         for i, (name, s) in enumerate(studies.items())
     ]
     return _plain(spec, "Saved scenarios side by side: cumulative cost [USD]", lines, height=700)
+
+
+#: plain words for the inputs of the sensitivity charts
+INPUT_LABELS = {
+    "electricity_usd_per_kwh": "electricity price",
+    "capex_usd": "capex",
+    "resale_fraction": "resale share",
+    "decode_tok_s": "decode speed",
+    "api_price": "API price (x)",
+    "tokens_per_month": "tokens a month",
+    "input_share": "input share",
+    "cached_input_share": "cached share of input",
+    "hours_per_day": "hours powered a day",
+    "dual_use_share": "share of capex charged",
+    "api_price_change_per_year": "API price change a year",
+}
+
+
+def _value(name: str, value: float) -> str:
+    if name in ("capex_usd",):
+        return f"${value:,.0f}"
+    if name == "tokens_per_month":
+        return format_tokens(value)
+    if name == "electricity_usd_per_kwh":
+        return f"${value:.3f}"
+    return f"{value:,.3g}"
+
+
+def tornado(table: pd.DataFrame, lines: list[str]) -> go.Figure:
+    """Savings at the horizon as each input moves low to high: bars sorted by impact, flips called out."""
+    rows = table.iloc[::-1]  # plotly draws the first category at the bottom
+    base = float(table["savings_base_usd"].iloc[0])
+    labels = [
+        f"{INPUT_LABELS.get(r.input, r.input)}: {_value(r.input, r.low_value)} to {_value(r.input, r.high_value)}"
+        + (" (flips the verdict)" if r.flips_verdict else "")
+        for r in rows.itertuples()
+    ]
+    spec = _Spec()
+    for column, name, colour in (
+        ("savings_low_usd", "input at its low", "#d62728"),
+        ("savings_high_usd", "input at its high", "#2ca02c"),
+    ):
+        spec.bar(
+            y=labels,
+            x=[float(v) - base for v in rows[column]],
+            base=base,
+            orientation="h",
+            name=name,
+            marker={"color": colour},
+            customdata=_array(rows[column]),
+            hovertemplate="%{y}<br>savings $%{customdata:,.0f}<extra>" + name + "</extra>",
+        )
+    spec.scatter(
+        x=[base, base],
+        y=[labels[0], labels[-1]],
+        mode="lines",
+        name=f"base: ${base:,.0f}",
+        line={"color": "#000", "width": 1},
+    )
+    spec.scatter(
+        x=[0, 0],
+        y=[labels[0], labels[-1]],
+        mode="lines",
+        name="break-even (savings 0)",
+        line={"color": "#888", "width": 1, "dash": "dot"},
+    )
+    spec.layout.update(
+        barmode="overlay",
+        xaxis={
+            "title": {"text": axis_title("savings_at_horizon_usd", "Savings at the horizon")},
+            "tickprefix": "$",
+            "tickformat": ",.0f",
+        },
+        yaxis={"automargin": True},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    flips = [INPUT_LABELS.get(i, i) for i in table.loc[table["flips_verdict"], "input"]]
+    notes = [
+        f"Flips the verdict within its range: {', '.join(flips)}"
+        if flips
+        else "No input flips the verdict within its range"
+    ]
+    return _plain(
+        spec,
+        "Which guesses matter? Savings at the horizon [USD]",
+        lines + notes,
+        height=160 + 38 * len(table) + 15 * len(lines),
+    )
+
+
+def savings_distribution(savings_usd: np.ndarray, probability: float, lines: list[str]) -> go.Figure:
+    """Histogram of the savings at the horizon over the Monte Carlo draws, with the chance local wins."""
+    spec = _Spec()
+    spec.data.append(
+        {
+            "type": "histogram",
+            "x": savings_usd.tolist(),
+            "nbinsx": 60,
+            "name": "draws",
+            "marker": {"color": PALETTE[0]},
+            "hovertemplate": "savings %{x}<br>%{y} draws<extra></extra>",
+        }
+    )
+    spec.scatter(x=[0, 0], y=[0, 1], yaxis="y2", mode="lines", name="break-even", line={"color": "#000", "dash": "dot"})
+    spec.layout.update(
+        xaxis={
+            "title": {"text": axis_title("savings_at_horizon_usd", "Savings at the horizon")},
+            "tickprefix": "$",
+            "tickformat": ",.0f",
+        },
+        yaxis={"title": {"text": "Draws"}},
+        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False},
+        showlegend=False,
+        bargap=0.02,
+    )
+    title = f"How likely is local cheaper? {probability:.0%} of {len(savings_usd):,} draws save money [USD]"
+    return _plain(spec, title, lines)
+
+
+def fan(bands: pd.DataFrame, lines: list[str]) -> go.Figure:
+    """Median and 10-90% band of cumulative cost by month, for the local side and the API."""
+    spec = _Spec()
+    for side, colour, fill in (("local", PALETTE[0], "rgba(31,119,180,0.2)"), ("api", "#000000", "rgba(0,0,0,0.12)")):
+        part = bands[bands["side"] == side]
+        label = "local" if side == "local" else "API"
+        spec.scatter(
+            x=_array(part["month"]),
+            y=_array(part["p90_usd"]),
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+            legendgroup=side,
+        )
+        spec.scatter(
+            x=_array(part["month"]),
+            y=_array(part["p10_usd"]),
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=fill,
+            name=f"{label}: 10-90% of draws",
+            legendgroup=side,
+            hoverinfo="skip",
+        )
+        spec.scatter(
+            x=_array(part["month"]),
+            y=_array(part["p50_usd"]),
+            mode="lines",
+            name=f"{label}: median",
+            line={"color": colour, "width": 2.5, "dash": "solid" if side == "local" else "dash"},
+            legendgroup=side,
+            hovertemplate="month %{x}<br>$%{y:,.0f}<extra>" + label + " median</extra>",
+        )
+    spec.layout.update(
+        xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
+        yaxis={
+            "title": {"text": axis_title("local_usd", "Cumulative cost")},
+            "tickprefix": "$",
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return _plain(spec, "Cumulative cost under uncertainty: median and 10-90% band [USD]", lines, height=600)
+
+
+def price_trends(trends: pd.DataFrame, colour: str, lines: list[str]) -> go.Figure:
+    """The API's cumulative cost under each price trend against the build's, break-even marked."""
+    spec = _Spec()
+    first = trends[trends["trend"] == trends["trend"].iloc[0]]
+    spec.scatter(
+        x=_array(first["month"]),
+        y=_array(first["local_usd"]),
+        mode="lines",
+        name="local",
+        line={"color": colour, "width": 3},
+    )
+    for i, (label, part) in enumerate(trends.groupby("trend", sort=False)):
+        if not np.allclose(part["local_usd"].to_numpy(), first["local_usd"].to_numpy()):  # overflow follows the trend
+            spec.scatter(
+                x=_array(part["month"]),
+                y=_array(part["local_usd"]),
+                mode="lines",
+                name=f"local with overflow, {label}",
+                line={"color": colour, "width": 2, "dash": "dot"},
+            )
+        spec.scatter(
+            x=_array(part["month"]), y=_array(part["api_usd"]), mode="lines", name=f"API, {label}", line=_api_style(i)
+        )
+        month = part["break_even_month"].iloc[0]
+        if month is not None:
+            spec.scatter(
+                x=[month],
+                y=[part["break_even_usd"].iloc[0]],
+                mode="markers",
+                showlegend=False,
+                marker={"symbol": "star", "size": 14, "color": colour, "line": {"width": 1, "color": "black"}},
+                hovertemplate=f"{label}: break-even in month {month:.1f}<extra></extra>",
+            )
+    spec.layout.update(
+        xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
+        yaxis={
+            "title": {"text": axis_title("api_usd", "Cumulative cost")},
+            "tickprefix": "$",
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return _plain(spec, "If API prices change: cumulative cost under each trend [USD]", lines, height=600)

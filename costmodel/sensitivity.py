@@ -660,7 +660,8 @@ def price_trend_scenarios(
     [fraction per year]; each replaces the scenario's own trend. Columns: ``trend`` (label),
     ``api_price_change_per_year``, ``month``, ``api_usd``, ``local_usd`` [USD, cumulative, as
     ``compare``'s curve; the local side changes only through overflow sent to the API],
-    ``break_even_month`` [month, None where the curves do not cross within the horizon],
+    ``break_even_month`` [month, None where the curves do not cross within the horizon] with
+    ``break_even_usd`` [USD, the cumulative cost there],
     ``savings_at_horizon_usd`` [USD] and ``verdict``, the last three repeated on each month.
 
     >>> import costmodel as cm
@@ -689,6 +690,7 @@ def price_trend_scenarios(
                     "api_usd": curve["api_usd"].to_numpy(),
                     "local_usd": curve["local_usd"].to_numpy(),
                     "break_even_month": pd.Series([_crossing_month(result)] * months, dtype=object),
+                    "break_even_usd": pd.Series([result.break_even_usd] * months, dtype=object),
                     "savings_at_horizon_usd": np.full(months, result.savings_at_horizon_usd),
                     "verdict": [result.verdict.value] * months,
                 }

@@ -150,10 +150,18 @@ class Study:
             for p in self.prices
         )
         as_of = f" (as of {ages[0]})" if len(ages) == 1 else (f" (as of {ages[0]} to {ages[-1]})" if ages else "")
+        extras = []
+        if s.api_price_change_per_year:
+            extras.append(f"API prices {s.api_price_change_per_year:+.0%} a year")
+        if s.quality_adjusted:
+            q = self.quant.quality_retained or 1.0
+            extras.append(
+                f"local side charged for the quality gap ({q:.0%} retained: {1 / q:.2f} tokens per API token)"
+            )
         return [
             f"{self.model.name} {self.quant.quant} ({self.quant.file_size_gb:,.0f} GB, {s.context_tokens:,}-token context); "
             f"{format_tokens(u.tokens_per_month)} tokens a month, {u.input_share:.0%} input{cached}{growth}",
-            f"API: {prices}{as_of}",
+            f"API: {prices}{as_of}" + ("; " + "; ".join(extras) if extras else ""),
             f"electricity ${s.electricity_usd_per_kwh:.2f}/kWh, powered {s.hours_per_day:g} h/day, "
             f"{s.dual_use_share:.0%} of capex charged, {s.horizon_months}-month horizon; made {self.as_of}",
         ]

@@ -29,6 +29,7 @@ RANGES: dict[str, tuple[float, float, float]] = {
     "dual_use_share": (0.0, 1.0, 0.05),
     "horizon_months": (6, 120, 1),
     "context_tokens": (512, 1_048_576, 512),
+    "api_price_change_per_year": (-0.5, 1.0, 0.05),
 }
 MAX_MEASURED_TOK_S = 100_000.0
 #: what one view may compare at most
@@ -42,6 +43,8 @@ ASSUMPTIONS = (
     "horizon_months",
     "context_tokens",
     "raise_gpu_memory_cap",
+    "api_price_change_per_year",
+    "quality_adjusted",
 )
 
 
@@ -67,6 +70,8 @@ class Inputs(_Frozen):
     horizon_months: _bounded("horizon_months", int) = 60
     context_tokens: _bounded("context_tokens", int) = 8192
     raise_gpu_memory_cap: bool = True
+    api_price_change_per_year: _bounded("api_price_change_per_year") = 0.0
+    quality_adjusted: bool = False
     decode_tok_s: dict[str, Annotated[float, Field(gt=0, le=MAX_MEASURED_TOK_S)]] = Field(default_factory=dict)
 
     @field_validator("build_id", "price_id")

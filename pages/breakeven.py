@@ -96,6 +96,10 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             format="%.2f",
         )
         st.slider("Horizon [months]", **bounds("horizon_months"), key="horizon_months")
+        st.slider("API price change per year", **bounds("api_price_change_per_year"), key="api_price_change_per_year",
+                  format="%.2f", help="-0.20: prices fall 20% a year (the past year's median change); 0: flat")
+        st.checkbox("Charge the local side for the quant's quality gap", key="quality_adjusted",
+                    help="A quant keeping 82% of the quality produces 1/0.82 = 1.22 tokens per API token (retries).")
         with st.expander("Memory and measured speeds"):
             st.number_input("Context length [tokens]", **bounds("context_tokens"), key="context_tokens")
             st.checkbox("Raise the GPU memory cap of unified-memory Macs", key="raise_gpu_memory_cap")

@@ -376,3 +376,39 @@ def test_price_form_rejects_a_bad_offering_inline():
     assert not at.exception
     assert [e.value for e in at.error] == ["price_id must be provider/model (x/z), got 'x/y'"]
     assert "x/y" not in at.session_state["custom_prices"]
+
+
+# --- sensitivity page ------------------------------------------------------------------------------
+
+
+def test_sensitivity_page_draws_tornado_monte_carlo_and_trends():
+    at = switch("pages/sensitivity.py")
+    ok(at)
+    assert len(at.get("plotly_chart")) == 4
+    tornado = figure(at, 0)
+    labels = [t["y"] for t in tornado["data"] if t.get("type") == "bar"][0]
+    assert labels[-1].startswith("API price (x)")  # the largest impact is drawn on top
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Local cheaper in"].endswith("% of draws")
+    trends = figure(at, 3)
+    assert {t["name"] for t in trends["data"] if t.get("name", "").startswith("API")} == {
+        "API, -20%/year (observed)",
+        "API, flat",
+        "API, +50%/year if subsidies end",
+    }
+
+
+def test_sensitivity_follows_the_break_even_inputs_and_the_spread():
+    at = switch("pages/sensitivity.py", {"tokens_per_month": "5e8", "build_id": "rtx3090-x12"})
+    ok(at)
+    before = figure(at, 0)["data"][0]["y"]
+    at.slider(key="tornado_spread").set_value(0.5).run()
+    ok(at)
+    assert figure(at, 0)["data"][0]["y"] != before  # ranges in the labels widened
+
+
+def test_quality_adjustment_and_price_trend_reach_the_charts():
+    at = app({"quality_adjusted": "true", "api_price_change_per_year": "-0.2"})
+    ok(at)
+    title = figure(at, 0)["layout"]["title"]["text"]
+    assert "API prices -20% a year" in title and "quality gap (82% retained: 1.22 tokens per API token)" in title

@@ -160,7 +160,9 @@ def api_total_usd(tokens_per_month: float, input_share: float) -> float:
 
 
 @pytest.mark.parametrize(
-    "path", ["", "hardware", "models", "prices"], ids=["breakeven", "hardware", "models", "prices"]
+    "path",
+    ["", "hardware", "models", "prices", "sensitivity"],
+    ids=["breakeven", "hardware", "models", "prices", "sensitivity"],
 )
 def test_page_loads_and_draws_its_charts(page: Page, path: str) -> None:
     open_view(page, f"/{path}")

@@ -155,6 +155,7 @@ def test_price_trend_scenarios_defaults_are_sourced_and_ordered():
         "api_usd",
         "local_usd",
         "break_even_month",
+        "break_even_usd",
         "savings_at_horizon_usd",
         "verdict",
     ]
@@ -165,7 +166,7 @@ def test_price_trend_scenarios_defaults_are_sourced_and_ordered():
     assert per_trend["api_usd"].is_monotonic_increasing
     months = [m for m in per_trend["break_even_month"] if m is not None]
     assert months == sorted(months, reverse=True)
-    assert not table.drop(columns="break_even_month").isna().any().any()
+    assert not table.drop(columns=["break_even_month", "break_even_usd"]).isna().any().any()
     assert all(m is None or math.isfinite(m) for m in table["break_even_month"])  # None, never NaN
 
 

@@ -191,14 +191,15 @@ def test_saves_that_returned_survive_sigkill_at_random_moments(tmp_path):
             finally:
                 os._exit(0)
         os.close(write)
-        time.sleep(rng.uniform(0.0, 0.05))
+        first = os.read(read, 65536)  # wait for the child to be saving, however loaded the machine is
+        time.sleep(rng.uniform(0.0, 0.03))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        with os.fdopen(read) as pipe:
-            returned.extend(line for line in pipe.read().splitlines() if line)
+        with os.fdopen(read, "rb") as pipe:
+            returned.extend(line for line in (first + pipe.read()).decode().splitlines() if line)
     store = Store(path)
     assert store.integrity() == "ok"
     saved = {s.name for s in store.scenarios()}
     missing = [name for name in returned if name not in saved]
     assert missing == []
-    assert len(returned) > 100  # the children did save between the kills
+    assert len(returned) >= 100  # every child saved before it was killed

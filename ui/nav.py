@@ -9,6 +9,7 @@ PAGES = (
     ("pages/hardware.py", "Hardware", ":material/memory:", "hardware"),
     ("pages/models.py", "Models", ":material/stacks:", "models"),
     ("pages/prices.py", "Prices", ":material/sell:", "prices"),
+    ("pages/sensitivity.py", "Sensitivity", ":material/tune:", "sensitivity"),
     ("pages/scenarios.py", "Scenarios", ":material/bookmarks:", "scenarios"),
 )
 

@@ -134,6 +134,7 @@ def from_url(query: Mapping[str, str], cat: cm.Catalog) -> Loaded:
         "price_id": _ids(lambda: cat.prices, "API offering"),
         "tokens_per_month": _tokens,
         "raise_gpu_memory_cap": _bool,
+        "quality_adjusted": _bool,
         "decode_tok_s": _speeds(cat.builds),
         **{key: _number(key) for key in RANGES if key != "tokens_per_month"},
     }
