@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel
 
 from .errors import CostModelError
@@ -126,6 +128,56 @@ class Catalog:
     prices: dict[str, ApiPrice]
     claims: dict[str, Claim] = dataclasses.field(default_factory=dict)
     data_dir: Path | None = None
+    price_history: dict[str, tuple[Any, ...]] = dataclasses.field(default_factory=dict)
+
+    def price(self, price_id: str) -> ApiPrice:
+        """The offering ``price_id``, or an error naming it and the closest ids (never a $0 price)."""
+        return lookup(self.prices, price_id, "API offering")
+
+    def price_at(self, price_id: str, day: dt.date) -> ApiPrice:
+        """The offering's price in force on ``day``, from its dated history where it has one.
+
+        >>> import datetime as dt
+        >>> cat = load_catalog()
+        >>> q = cat.price_at("quicksilverpro/glm-5.2", dt.date(2026, 10, 1)), cat.price_at("quicksilverpro/glm-5.2", dt.date(2026, 10, 19))
+        >>> [(p.input_usd_per_mtok, p.output_usd_per_mtok) for p in q]
+        [(1.12, 3.52), (0.7, 2.2)]
+        """
+        from .price_sources import price_at
+
+        current = self.price(price_id)
+        history = self.price_history.get(price_id)
+        if history:
+            found = price_at(history, day)
+            if found is not None:
+                return found if day < (history[-1].valid_from or dt.date.min) else current
+            raise CostModelError(f"price_at: {price_id} has no price known before {history[0].valid_from}")
+        if current.as_of is not None and day < current.as_of:
+            raise CostModelError(
+                f"price_at: {price_id} has no dated history; its price is known as of {current.as_of}, not {day}"
+            )
+        return current
+
+    def price_history_frame(self, price_id: str) -> pd.DataFrame:
+        """The offering's dated prices as a tidy table: ``valid_from`` and the three prices [USD/Mtok]."""
+        current = self.price(price_id)
+        history = self.price_history.get(price_id) or ()
+        rows = [(c.valid_from, c.price) for c in history] or [(None, current)]
+        if history:
+            rows[-1] = (rows[-1][0], current)
+        return pd.DataFrame(
+            [
+                {
+                    "price_id": price_id,
+                    "valid_from": start,
+                    "input_usd_per_mtok": p.input_usd_per_mtok,
+                    "output_usd_per_mtok": p.output_usd_per_mtok,
+                    "cached_input_usd_per_mtok": p.cached_input_usd_per_mtok,
+                    "source": p.source,
+                }
+                for start, p in rows
+            ]
+        )
 
     def claims_for(self, build_id: str, model_id: str, quant: str) -> list[Claim]:
         """Published speeds of ``quant`` of ``model_id`` on ``build_id``."""
@@ -339,8 +391,13 @@ def build_catalog(
     return Catalog(builds=build_map, models=full_models, prices=price_map, claims=claim_map, data_dir=data_dir)
 
 
-def load_catalog(data_dir: str | Path | None = None) -> Catalog:
-    """Read and validate ``builds.csv``, ``models.csv``, ``quants.csv`` and ``prices.csv``.
+def load_catalog(data_dir: str | Path | None = None, *, snapshot: bool = True) -> Catalog:
+    """Read and validate ``builds.csv``, ``models.csv``, ``quants.csv``, ``prices.csv`` and ``claims.csv``.
+
+    API prices come in layers, each carrying its ``origin``: the genai-prices snapshot bundled
+    with that package (``snapshot=False`` leaves it out), then ``prices.csv``, whose curated rows
+    win over the snapshot's for the same offering (matched without regard to case) and say so in
+    their note; the app adds the user's own on top.
 
     >>> cat = load_catalog()
     >>> cat.prices["zai/glm-5.2"].input_usd_per_mtok, cat.prices["zai/glm-5.2"].output_usd_per_mtok
@@ -354,7 +411,39 @@ def load_catalog(data_dir: str | Path | None = None) -> Catalog:
         parsed.append(rows)
         errors.extend(row_errors)
     builds, models, quants, prices, claims = parsed
-    return build_catalog(builds, models, quants, prices, errors, data_dir=directory, claims=claims)
+    prices = [(line, p.model_copy(update={"origin": "curated"})) for line, p in prices]
+    catalog = build_catalog(builds, models, quants, prices, errors, data_dir=directory, claims=claims)
+    return with_snapshot(catalog) if snapshot else catalog
+
+
+def with_snapshot(catalog: Catalog, snap: Any = None) -> Catalog:
+    """``catalog`` with every offering of a genai-prices snapshot (the bundled one by default) under
+    its curated prices."""
+    from .price_sources import link_open_weights, snapshot_prices
+
+    snap = snap if snap is not None else snapshot_prices()
+    mine_by_id = dict(catalog.prices)
+    curated = {pid.lower(): pid for pid in mine_by_id}
+    merged: dict[str, ApiPrice] = {}
+    history: dict[str, tuple[Any, ...]] = {}
+    for pid, price in snap.prices.items():
+        if pid.lower() in curated:
+            mine = mine_by_id[curated[pid.lower()]]
+            note = (
+                f"Curated row; wins over genai-prices {snap.version} ({pid}: {price.input_usd_per_mtok:g} / "
+                f"{price.output_usd_per_mtok:g})."
+            )
+            mine_by_id[curated[pid.lower()]] = mine.model_copy(
+                update={"note": " ".join(filter(None, [mine.note, note]))}
+            )
+            if pid in snap.history:
+                history[curated[pid.lower()]] = snap.history[pid]
+            continue
+        merged[pid] = price
+        if pid in snap.history:
+            history[pid] = snap.history[pid]
+    merged = link_open_weights(merged, catalog.models, {m: model.name for m, model in catalog.models.items()})
+    return dataclasses.replace(catalog, prices={**merged, **mine_by_id}, price_history=history)
 
 
 # --- calibration points of the speed model ----------------------------------------------------

@@ -727,3 +727,33 @@ def price_trends(trends: pd.DataFrame, colour: str, lines: list[str]) -> go.Figu
         legend={"orientation": "h", "y": -0.15},
     )
     return _plain(spec, "If API prices change: cumulative cost under each trend [USD]", lines, height=600)
+
+
+def price_history(history: pd.DataFrame, until: str, lines: list[str]) -> go.Figure:
+    """An offering's prices over time as steps: input, output and cached input [USD/Mtok]."""
+    spec = _Spec()
+    dated = history.assign(valid_from=[str(d) if d is not None else None for d in history["valid_from"]])
+    first = next((d for d in dated["valid_from"] if d is not None), until)
+    starts = [d if d is not None else first for d in dated["valid_from"]]
+    for column, name, colour in (
+        ("input_usd_per_mtok", "input", PALETTE[0]),
+        ("output_usd_per_mtok", "output", PALETTE[3]),
+        ("cached_input_usd_per_mtok", "cached input", PALETTE[2]),
+    ):
+        values = [None if pd.isna(v) else float(v) for v in dated[column]]
+        if all(v is None for v in values):
+            continue
+        spec.scatter(
+            x=starts + [until],
+            y=values + [values[-1]],
+            mode="lines+markers",
+            name=name,
+            line={"shape": "hv", "color": colour, "width": 2.5},
+            hovertemplate="from %{x}<br>$%{y:,.3f} per M<extra>" + name + "</extra>",
+        )
+    spec.layout.update(
+        xaxis={"title": {"text": axis_title("valid_from", "Price in force from")}, "type": "date"},
+        yaxis={"title": {"text": axis_title("input_usd_per_mtok", "Price")}, "tickprefix": "$", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return _plain(spec, f"{history['price_id'].iloc[0]}: price history [USD/Mtok]", lines, height=460)

@@ -64,6 +64,8 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "cached_input_usd_per_mtok": ("USD/Mtok", "price of a million cached input tokens"),
     "open_weights_model_id": ("", "model in models.csv that the API serves, where its weights are open"),
     "region": ("", "where the API is hosted"),
+    "origin": ("", "layer a price comes from: genai-prices (bundled snapshot), curated (data/prices.csv) or user"),
+    "valid_from": ("date", "first day a price applies (empty: before any dated change)"),
     # claims
     "claim_id": ("", "id of a published speed claim"),
     "decode_tok_s_low": ("tokens/s", "lowest decode speed claimed"),

@@ -31,13 +31,18 @@ _CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, str_strip
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
 
 
-def _plain_text(value: str) -> str:
-    """Text shown on pages and written to CSV: no HTML tags, nothing a spreadsheet would run."""
-    if value.startswith(("=", "+", "@")):
-        raise ValueError(f"must not start with {value[0]!r} (a spreadsheet would run it as a formula)")
+def _no_tags(value: str) -> str:
+    """Text shown on pages: no HTML or script tags."""
     if re.search(r"<\s*/?\s*[a-zA-Z!]", value):
         raise ValueError("must not hold HTML or script tags")
     return value
+
+
+def _plain_text(value: str) -> str:
+    """A name shown on pages and written to CSV: no tags, nothing a spreadsheet would run."""
+    if value.startswith(("=", "+", "@")):
+        raise ValueError(f"must not start with {value[0]!r} (a spreadsheet would run it as a formula)")
+    return _no_tags(value)
 
 
 Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_plain_text)]
@@ -199,13 +204,14 @@ class ApiPrice(_Provenance):
     """
 
     price_id: Annotated[str, Field(min_length=3, max_length=160)]
-    provider: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_plain_text)]
-    model: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_plain_text)]
+    provider: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_no_tags)]
+    model: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_tags)]
     input_usd_per_mtok: Annotated[float, Field(ge=0, le=10_000)]
     output_usd_per_mtok: Annotated[float, Field(ge=0, le=10_000)]
     cached_input_usd_per_mtok: Annotated[float, Field(ge=0, le=10_000)] | None = None
     open_weights_model_id: Id | None = None
     region: Text | None = None
+    origin: Literal["genai-prices", "curated", "user"] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ApiPrice:

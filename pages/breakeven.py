@@ -12,6 +12,7 @@ from costmodel.views import Inputs, study_of
 from costmodel.study import format_tokens
 from ui import charts, export, params, state
 from ui.guard import run_page
+from ui.text import md
 
 STORE = "_breakeven_inputs"
 
@@ -96,10 +97,18 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             format="%.2f",
         )
         st.slider("Horizon [months]", **bounds("horizon_months"), key="horizon_months")
-        st.slider("API price change per year", **bounds("api_price_change_per_year"), key="api_price_change_per_year",
-                  format="%.2f", help="-0.20: prices fall 20% a year (the past year's median change); 0: flat")
-        st.checkbox("Charge the local side for the quant's quality gap", key="quality_adjusted",
-                    help="A quant keeping 82% of the quality produces 1/0.82 = 1.22 tokens per API token (retries).")
+        st.slider(
+            "API price change per year",
+            **bounds("api_price_change_per_year"),
+            key="api_price_change_per_year",
+            format="%.2f",
+            help="-0.20: prices fall 20% a year (the past year's median change); 0: flat",
+        )
+        st.checkbox(
+            "Charge the local side for the quant's quality gap",
+            key="quality_adjusted",
+            help="A quant keeping 82% of the quality produces 1/0.82 = 1.22 tokens per API token (retries).",
+        )
         with st.expander("Memory and measured speeds"):
             st.number_input("Context length [tokens]", **bounds("context_tokens"), key="context_tokens")
             st.checkbox("Raise the GPU memory cap of unified-memory Macs", key="raise_gpu_memory_cap")
@@ -125,7 +134,7 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog) -> None:
     """One build's verdict in plain words, its costs per million tokens, speeds and fit (one block)."""
     r = result
     colour = "green" if r.verdict == cm.Verdict.PAYS_BACK else "red"
-    lines = [f"**{build.name}**", f":{colour}[**{r.headline[0].upper() + r.headline[1:]}**]"]
+    lines = [f"**{md(build.name)}**", f":{colour}[**{r.headline[0].upper() + r.headline[1:]}**]"]
     if r.reason != r.headline:
         rest = r.reason[len(r.headline) :].lstrip("; ").lstrip()
         lines.append(f":small[:gray[{rest[:1].upper() + rest[1:]}]]")

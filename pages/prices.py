@@ -1,8 +1,9 @@
-"""Prices: every API offering with its age, a blend calculator, and a validated add-or-edit form."""
+"""Prices: every API offering, its age and history, a blend calculator, search, and the way to a box."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -11,10 +12,155 @@ import costmodel as cm
 from costmodel import figures
 from costmodel.catalog import PRICES
 from costmodel.exports import to_csv_bytes
-from costmodel.tables import STALE_AFTER_DAYS, prices_table
-from costmodel.uploads import parse_csv
-from ui import forms, params, state, uploads
+from costmodel.price_sources import fetch_newer, litellm_prices
+from costmodel.tables import STALE_AFTER_DAYS, memory_map, prices_table
+from costmodel.uploads import Upload, parse_csv
+from ui import charts, forms, params, state, uploads
 from ui.guard import run_page
+from ui.text import md
+
+SHOWN = 300
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def table(_cat: cm.Catalog, version: int, input_share: float, cached: float, today: dt.date) -> pd.DataFrame:
+    usage = cm.Usage(tokens_per_month=1e6, input_share=input_share, cached_input_share=cached)
+    frame = prices_table(_cat.prices.values(), usage, today)
+    return frame.assign(origin=[_cat.prices[p].origin or "" for p in frame["price_id"]])
+
+
+def search(frame: pd.DataFrame) -> pd.DataFrame:
+    a, b, c = st.columns([3, 2, 2])
+    query = a.text_input("Search provider or model", key="prices_query", placeholder="e.g. glm-5.2, llama, fireworks")
+    providers = b.multiselect("Providers", sorted(frame["provider"].unique()), key="prices_providers")
+    runnable = c.checkbox("Only open-weight models this catalogue can run", key="prices_runnable")
+    found = frame
+    if query:
+        words = query.lower().split()
+        text = (found["price_id"] + " " + found["open_weights_model_id"].fillna("")).str.lower()
+        found = found[[all(w in t for w in words) for t in text]]
+    if providers:
+        found = found[found["provider"].isin(providers)]
+    if runnable:
+        found = found[found["open_weights_model_id"].notna()]
+    return found
+
+
+def to_a_box(price: cm.ApiPrice, cat: cm.Catalog) -> None:
+    """Which builds run the model an open-weight offering serves, and a way to compare them."""
+    model = cat.models[price.open_weights_model_id]
+    quant = params.default_quant_of(model)
+    memory = memory_map(model, tuple(cat.builds.values()), 8192)
+    holds = memory[(memory["quant"] == quant) & (~memory["fits"].str.startswith("no"))]
+    names = [f"{md(cat.builds[b].name)} ({fits})" for b, fits in zip(holds["build_id"], holds["fits"], strict=True)]
+    st.markdown(
+        f"**{md(price.price_id)}** serves the open-weight **{md(model.name)}**. At {md(quant)} and 8,192 tokens of context, "
+        f"{len(names)} of {len(cat.builds)} builds hold it: " + ("; ".join(names) if names else "none")
+    )
+    if names and st.button("Compare these builds with this API on the break-even page", key="prices_to_breakeven"):
+        values = dict(st.session_state.get("_breakeven_inputs", params.DEFAULTS))
+        values.update(
+            model_id=model.model_id,
+            quant=quant,
+            price_id=[price.price_id],
+            build_id=list(holds["build_id"])[: cm.views.MAX_BUILDS],
+            decode_tok_s={},
+        )
+        st.session_state["_breakeven_inputs"] = values
+        for key in list(st.session_state):
+            if key in params.DEFAULTS or str(key).startswith("decode_tok_s:"):
+                del st.session_state[key]
+        st.switch_page("pages/breakeven.py")
+
+
+def detail(price: cm.ApiPrice, cat: cm.Catalog, usage: cm.Usage, today: dt.date) -> None:
+    st.subheader(f"{price.price_id}")
+    blend = cm.blended_usd_per_mtok(price, usage)
+    total = cm.sum_of_prices_usd(price)
+    a, b = st.columns(2)
+    a.metric(
+        "Articles' 'blended' (input + output)",
+        f"${total:,.2f}",
+        help="The price of 1 M input plus 1 M output tokens: 2 M tokens.",
+    )
+    b.metric(
+        f"True price of 1 M tokens at {usage.input_share:.0%} input, {usage.cached_input_share:.0%} cached",
+        f"${blend:,.2f}",
+        delta=f"{blend / total - 1:+.0%} against the sum",
+        delta_color="off",
+    )
+    st.caption(f"From {price.origin or 'user'}: {price.source}. As of {price.as_of}. {price.note}")
+    history = cat.price_history_frame(price.price_id)
+    if len(history) > 1:
+        lines = [f"{len(history)} dated prices; source {history['source'].iloc[-1]}"]
+        charts.show(
+            figures.price_history(history, str(today), lines).to_plotly_json(),
+            f"price-history-{price.price_id.replace('/', '-')}",
+            key="prices_history_chart",
+        )
+    else:
+        st.caption("No dated price change is known for this offering.")
+    if price.open_weights_model_id in cat.models:
+        to_a_box(price, cat)
+
+
+def sources(cat: cm.Catalog) -> None:
+    st.subheader("Price sources")
+    a, b = st.columns(2)
+    with a:
+        st.caption("The bundled genai-prices snapshot works offline. Newer prices come from the internet.")
+        if st.button("Check for newer prices", key="prices_check_newer"):
+            try:
+                fetched = fetch_newer(timeout_s=3.0)
+            except cm.CostModelError as exc:
+                st.warning(str(exc))
+            else:
+                st.session_state[state.FETCHED_SNAPSHOT] = fetched
+                st.session_state["catalog_version"] = state.version() + 1
+                st.success(f"Using {len(fetched.prices):,} offerings fetched from genai-prices for this session.")
+    with b:
+        path = st.text_input(
+            "A LiteLLM model_prices_and_context_window.json on this machine", key="prices_litellm_path"
+        )
+        if path and st.button("Read it", key="prices_litellm_read"):
+            try:
+                data = Path(path).expanduser().read_bytes()
+            except OSError as exc:
+                st.error(f"{path}: {exc.strerror or exc}")
+            else:
+                accept_litellm(data, Path(path).name)
+    uploads.upload_section(
+        "Upload offerings (CSV with the columns of prices.csv)",
+        "upload_prices",
+        ["csv"],
+        lambda data, name: parse_csv(data, "prices", name, cat),
+        lambda items: state.saved_message(state.save(state.CUSTOM_PRICES, *items), f"Added {len(items)} offering(s)"),
+        lambda p: p.price_id,
+    )
+    uploads.upload_section(
+        "Upload a LiteLLM model_prices_and_context_window.json",
+        "upload_litellm",
+        ["json"],
+        lambda data, name: Upload(*litellm_prices(data, name), []),
+        lambda items: state.saved_message(state.save(state.CUSTOM_PRICES, *items), f"Added {len(items)} offering(s)"),
+        lambda p: p.price_id,
+    )
+
+
+def accept_litellm(data: bytes, name: str) -> None:
+    try:
+        accepted, rejected = litellm_prices(data, name)
+    except cm.CostModelError as exc:
+        st.error(str(exc))
+        return
+    if rejected:
+        uploads.rejected_table(Upload(accepted, rejected, []))
+    st.success(state.saved_message(state.save(state.CUSTOM_PRICES, *accepted), f"Added {len(accepted)} offering(s)"))
+
+
+def prices_frame(cat: cm.Catalog) -> pd.DataFrame:
+    columns = PRICES.columns
+    return pd.DataFrame([p.model_dump(include=set(columns)) for p in cat.prices.values()], columns=list(columns))
 
 
 def body() -> None:
@@ -30,33 +176,18 @@ def body() -> None:
     )
     usage = cm.Usage(tokens_per_month=1e6, input_share=input_share, cached_input_share=cached)
     today = dt.date.today()
-    table = prices_table(cat.prices.values(), usage, today)
+    frame = table(cat, state.version(), input_share, cached, today)
 
-    st.subheader("Blend calculator")
-    ids = list(table["price_id"])
-    default = next((p for p in chosen["price_id"] if p in ids), ids[0])
-    pick = cat.prices[st.selectbox("Offering", ids, index=ids.index(default), key="prices_pick")]
-    blend = cm.blended_usd_per_mtok(pick, usage)
-    total = cm.sum_of_prices_usd(pick)
-    c, d = st.columns(2)
-    c.metric(
-        "Articles' 'blended' (input + output)",
-        f"${total:,.2f}",
-        help="The price of 1 M input plus 1 M output tokens: 2 M tokens.",
+    found = search(frame)
+    st.caption(
+        f"{len(found):,} of {len(frame):,} offerings, cheapest first for this mix"
+        + (f"; the first {SHOWN} shown" if len(found) > SHOWN else "")
     )
-    d.metric(
-        f"True price of 1 M tokens at {input_share:.0%} input, {cached:.0%} cached",
-        f"${blend:,.2f}",
-        delta=f"{blend / total - 1:+.0%} against the sum",
-        delta_color="off",
-    )
-
-    st.subheader("Every offering")
-    stale = int(table["stale"].sum())
+    stale = int(found["stale"].sum())
     if stale:
-        st.warning(f"{stale} price(s) checked more than {STALE_AFTER_DAYS} days ago: flagged stale.")
+        st.warning(f"{stale:,} of these prices were checked more than {STALE_AFTER_DAYS} days ago: flagged stale.")
     st.dataframe(
-        table.drop(columns=["source"]),
+        found.head(SHOWN).drop(columns=["source"]),
         hide_index=True,
         width="stretch",
         key="prices_table",
@@ -66,53 +197,47 @@ def body() -> None:
             "cached_input_usd_per_mtok": st.column_config.NumberColumn("cached input [USD/Mtok]", format="$%.4f"),
             "blended_usd_per_mtok": st.column_config.NumberColumn("blend for this mix [USD/Mtok]", format="$%.3f"),
             "sum_of_prices_usd": st.column_config.NumberColumn("input + output [USD]", format="$%.2f"),
+            "open_weights_model_id": st.column_config.TextColumn("open weights (runs locally)"),
             "age_days": st.column_config.NumberColumn("age [days]"),
             "stale": st.column_config.CheckboxColumn(f"stale (> {STALE_AFTER_DAYS} days)"),
         },
     )
     st.caption("'None' in cached input: no discount for cached input (billed as input).")
-    lines = [
-        f"{input_share:.0%} input, {cached:.0%} of input cached; prices as of "
-        f"{table['as_of'].min()} to {table['as_of'].max()}; made {today}"
-    ]
-    st.plotly_chart(
-        figures.price_blend(table, lines),
-        width="stretch",
-        key="prices_chart",
-        config=figures.png_config(f"api-prices-{int(input_share * 100)}in"),
-    )
+    if not found.empty:
+        top = found.head(25)
+        lines = [
+            f"{input_share:.0%} input, {cached:.0%} of input cached; the {len(top)} cheapest of {len(found):,} "
+            f"matching offerings; prices as of {top['as_of'].min()} to {top['as_of'].max()}; made {today}"
+        ]
+        charts.show(
+            figures.price_blend(top, lines).to_plotly_json(),
+            f"api-prices-{int(input_share * 100)}in",
+            key="prices_chart",
+        )
+        ids = list(found["price_id"])
+        default = next((p for p in chosen["price_id"] if p in ids), ids[0])
+        pick = st.selectbox("Offering", ids, index=ids.index(default), key="prices_pick")
+        detail(cat.prices[pick], cat, usage, today)
 
     st.subheader("Add or edit an offering")
-    options = ["(new offering)", *cat.prices]
+    options = ["(new offering)", *chosen["price_id"], *(p for p in cat.prices if p not in chosen["price_id"])]
     picked = st.selectbox("Start from", options, key="prices_edit_pick")
     current = None if picked == options[0] else cat.prices[picked]
     price = forms.object_form(cm.ApiPrice, f"price_form:{picked}", current)
     if price is not None:
+        price = price.model_copy(update={"origin": "user"})
         st.success(
             state.saved_message(state.save(state.CUSTOM_PRICES, price), f"Saved {price.price_id}, used by every page")
         )
 
-    st.subheader("Download or upload offerings")
+    sources(cat)
     st.download_button(
-        "Download all offerings (CSV)",
+        "Download every offering (CSV)",
         lambda: to_csv_bytes(prices_frame(cat)),
         "prices.csv",
         "text/csv",
         key="download_prices",
     )
-    uploads.upload_section(
-        "Upload offerings (CSV with the columns of prices.csv)",
-        "upload_prices",
-        ["csv"],
-        lambda data, name: parse_csv(data, "prices", name, cat),
-        lambda items: state.saved_message(state.save(state.CUSTOM_PRICES, *items), f"Added {len(items)} offering(s)"),
-        lambda p: p.price_id,
-    )
-
-
-def prices_frame(cat: cm.Catalog) -> pd.DataFrame:
-    columns = PRICES.columns
-    return pd.DataFrame([p.model_dump(include=set(columns)) for p in cat.prices.values()], columns=list(columns))
 
 
 run_page(body)

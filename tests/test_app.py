@@ -356,8 +356,58 @@ def test_prices_page_blend_calculator_and_staleness():
     at.slider(key="prices_input_share").set_value(0.5).run()
     assert {m.label: m.value for m in at.metric}["True price of 1 M tokens at 50% input, 0% cached"] == "$2.90"
     table = at.dataframe[0].value
-    assert {"age_days", "stale", "as_of"} <= set(table.columns)
+    assert {"age_days", "stale", "as_of", "origin"} <= set(table.columns)
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_prices_search_cheapest_first_and_open_weights():
+    at = switch("pages/prices.py")
+    at.text_input(key="prices_query").input("glm 5.2").run()
+    ok(at)
+    table = at.dataframe[0].value
+    assert len(table) >= 10 and all(
+        "glm-5.2" in f"{p} {w}".lower() for p, w in zip(table["price_id"], table["open_weights_model_id"])
+    )
+    assert list(table["blended_usd_per_mtok"]) == sorted(table["blended_usd_per_mtok"])
+    at.checkbox(key="prices_runnable").check().run()
+    assert at.dataframe[0].value["open_weights_model_id"].notna().all()
+
+
+def test_from_an_api_to_the_boxes_that_run_its_model():
+    at = switch("pages/prices.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert r"**zai/glm\-5\.2** serves the open-weight **GLM 5\.2**" in text and "7 of 17 builds hold it" in text
+    [go] = [b for b in at.button if b.label.startswith("Compare these builds")]
+    go.click().run()
+    ok(at)
+    assert at.multiselect(key="price_id").value == ["zai/glm-5.2"]
+    assert "rtx3090-x12" in at.session_state["build_id"] and "mac-studio-192gb" not in at.session_state["build_id"]
+
+
+def test_price_history_is_drawn_as_steps():
+    at = switch("pages/prices.py")
+    at.selectbox(key="prices_pick").set_value("quicksilverpro/glm-5.2").run()
+    ok(at)
+    history = figure(at, 1)
+    inp = [t for t in history["data"] if t["name"] == "input"][0]
+    assert inp["line"]["shape"] == "hv" and inp["y"][:2] == [1.12, 0.7]
+
+
+def test_a_price_saved_in_the_form_is_the_users():
+    at = switch("pages/prices.py")
+    form = "price_form:(new offering)"
+    for name, value in {
+        "price_id": "me/model",
+        "provider": "me",
+        "model": "model",
+        "input_usd_per_mtok": "1",
+        "output_usd_per_mtok": "2",
+    }.items():
+        at.text_input(key=f"{form}:{name}").input(value)
+    [save] = [b for b in at.button if b.label == "Save"]
+    save.click().run()
+    ok(at)
+    assert at.session_state["custom_prices"]["me/model"].origin == "user"
 
 
 def test_price_form_rejects_a_bad_offering_inline():

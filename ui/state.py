@@ -13,11 +13,13 @@ import dataclasses
 import streamlit as st
 
 import costmodel as cm
+from costmodel.catalog import with_snapshot
 from costmodel.store import Store, StoreError, default_path
 
 CUSTOM_BUILDS = "custom_builds"
 CUSTOM_PRICES = "custom_prices"
 CUSTOM_MODELS = "custom_models"
+FETCHED_SNAPSHOT = "fetched_snapshot"
 _KIND = {CUSTOM_BUILDS: cm.Build, CUSTOM_PRICES: cm.ApiPrice, CUSTOM_MODELS: cm.Model}
 
 
@@ -91,9 +93,16 @@ def version() -> int:
     return st.session_state.get("catalog_version", 0)
 
 
+@st.cache_resource(show_spinner=False)
+def curated_catalog() -> cm.Catalog:
+    """``data/`` without the genai-prices snapshot, for a session that fetched newer prices."""
+    return cm.load_catalog(snapshot=False)
+
+
 def catalog() -> cm.Catalog:
     """``data/`` with the user's builds, prices and models over it (an edit replaces the row)."""
-    base = base_catalog()
+    fetched = st.session_state.get(FETCHED_SNAPSHOT)
+    base = base_catalog() if fetched is None else with_snapshot(curated_catalog(), fetched)
     builds, prices, models = custom(CUSTOM_BUILDS), custom(CUSTOM_PRICES), custom(CUSTOM_MODELS)
     if not (builds or prices or models):
         return base
