@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -43,70 +44,50 @@ def params_of(x: dict[str, float]) -> SpeedParams:
     return dataclasses.replace(DEFAULT_SPEED_PARAMS, **fields, t_backend_s=(("metal", x["t_metal_s"]),))
 
 
+def speeds(points: list[CalibrationPoint], params: SpeedParams, which: str = "decode_tok_s") -> np.ndarray:
+    """The model's decode (or prefill) speed at each point."""
+    return np.array(
+        [
+            getattr(
+                cm.estimate_speed(
+                    p.build,
+                    p.model,
+                    p.quant,
+                    p.context_tokens,
+                    kv_cache_dtype=p.kv_cache_dtype,
+                    raise_gpu_memory_cap=True,
+                    params=params,
+                ),
+                which,
+            )
+            for p in points
+        ]
+    )
+
+
 def log_ratios(points: list[CalibrationPoint], params: SpeedParams) -> np.ndarray:
-    est = [
-        cm.estimate_speed(
-            p.build,
-            p.model,
-            p.quant,
-            p.context_tokens,
-            kv_cache_dtype=p.kv_cache_dtype,
-            raise_gpu_memory_cap=True,
-            params=params,
-        ).decode_tok_s
-        for p in points
-    ]
-    return np.log(np.array(est) / np.array([p.decode_tok_s for p in points]))
-
-
-def fit(points: list[CalibrationPoint], start: dict[str, float], fixed: tuple[str, ...] = ()) -> dict[str, float]:
-    """Coordinate descent on the sum of squared log ratios, halving steps until they are tiny."""
-    x = dict(start)
-    best = float(np.sum(log_ratios(points, params_of(x)) ** 2))
-    step = {k: (hi - lo) / 4 for k, (lo, hi) in BOUNDS.items()}
-    while max(step[k] / (BOUNDS[k][1] - BOUNDS[k][0]) for k in step) > 1e-5:
-        improved = False
-        for k, (lo, hi) in BOUNDS.items():
-            if k in fixed:
-                continue
-            for sign in (-1, 1):
-                y = {**x, k: min(max(x[k] + sign * step[k], lo), hi)}
-                loss = float(np.sum(log_ratios(points, params_of(y)) ** 2))
-                if loss < best - 1e-12:
-                    best, x, improved = loss, y, True
-        if not improved:
-            step = {k: v / 2 for k, v in step.items()}
-    return x
-
-
-PREFILL_BOUNDS = {"eff_prefill_gpu": (0.1, 1.0), "eff_prefill_cpu": (0.05, 1.0), "eff_prefill_expert": (0.1, 1.0)}
+    return np.log(speeds(points, params) / np.array([p.decode_tok_s for p in points]))
 
 
 def prefill_log_ratios(points: list[CalibrationPoint], params: SpeedParams) -> np.ndarray:
-    est = [
-        cm.estimate_speed(
-            p.build,
-            p.model,
-            p.quant,
-            p.context_tokens,
-            kv_cache_dtype=p.kv_cache_dtype,
-            raise_gpu_memory_cap=True,
-            params=params,
-        ).prefill_tok_s
-        for p in points
-    ]
-    return np.log(np.array(est) / np.array([p.prefill_tok_s for p in points]))
+    return np.log(speeds(points, params, "prefill_tok_s") / np.array([p.prefill_tok_s for p in points]))
 
 
-def fit_prefill(points: list[CalibrationPoint], base: SpeedParams) -> dict[str, float]:
-    """The same descent for the three prefill efficiencies, on the points with a prefill figure."""
-    x = {k: getattr(base, k) for k in PREFILL_BOUNDS}
-    loss_of = lambda y: float(np.sum(prefill_log_ratios(points, dataclasses.replace(base, **y)) ** 2))  # noqa: E731
+def descend(
+    loss_of: Callable[[dict[str, float]], float],
+    start: dict[str, float],
+    bounds: dict[str, tuple[float, float]],
+    fixed: tuple[str, ...] = (),
+) -> dict[str, float]:
+    """Coordinate descent within ``bounds``, halving every step until it is a 1e-5 share of its range."""
+    x = dict(start)
     best = loss_of(x)
-    step = {k: (hi - lo) / 4 for k, (lo, hi) in PREFILL_BOUNDS.items()}
-    while max(step[k] / (PREFILL_BOUNDS[k][1] - PREFILL_BOUNDS[k][0]) for k in step) > 1e-5:
+    step = {k: (hi - lo) / 4 for k, (lo, hi) in bounds.items()}
+    while max(step[k] / (bounds[k][1] - bounds[k][0]) for k in step) > 1e-5:
         improved = False
-        for k, (lo, hi) in PREFILL_BOUNDS.items():
+        for k, (lo, hi) in bounds.items():
+            if k in fixed:
+                continue
             for sign in (-1, 1):
                 y = {**x, k: min(max(x[k] + sign * step[k], lo), hi)}
                 loss = loss_of(y)
@@ -115,6 +96,23 @@ def fit_prefill(points: list[CalibrationPoint], base: SpeedParams) -> dict[str, 
         if not improved:
             step = {k: v / 2 for k, v in step.items()}
     return x
+
+
+def fit(points: list[CalibrationPoint], start: dict[str, float], fixed: tuple[str, ...] = ()) -> dict[str, float]:
+    """The decode parameters minimising the sum of squared log ratios."""
+    return descend(lambda x: float(np.sum(log_ratios(points, params_of(x)) ** 2)), start, BOUNDS, fixed)
+
+
+PREFILL_BOUNDS = {"eff_prefill_gpu": (0.1, 1.0), "eff_prefill_cpu": (0.05, 1.0), "eff_prefill_expert": (0.1, 1.0)}
+
+
+def fit_prefill(points: list[CalibrationPoint], base: SpeedParams) -> dict[str, float]:
+    """The same descent for the three prefill efficiencies, on the points with a prefill figure."""
+    return descend(
+        lambda y: float(np.sum(prefill_log_ratios(points, dataclasses.replace(base, **y)) ** 2)),
+        {k: getattr(base, k) for k in PREFILL_BOUNDS},
+        PREFILL_BOUNDS,
+    )
 
 
 def report(label: str, errors_pct: np.ndarray) -> None:

@@ -23,14 +23,7 @@ Prints the median and the 90th percentile (numpy's default) of each, in ms, afte
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import signal
-import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from live_server import CHART_DRAWN, free_port, launch_args, running_app  # noqa: E402
+from live_server import CHART_DRAWN, launch_args, running_app  # noqa: E402
 
 BARE_PAGE = ROOT / "bench" / "bare_page.py"
 LABEL = "Electricity [USD/kWh]"
@@ -55,41 +48,6 @@ REDRAWN = f"""before => {{
 MARK_ENTER = """() => window.addEventListener('keydown', e => {
     if (e.key === 'Enter') window.__enterAt = performance.now();
 }, true)"""
-
-
-@contextlib.contextmanager
-def serving(script: Path, timeout_s: float = 60.0) -> Iterator[str]:
-    """``streamlit run script`` with ``running_app``'s command line; yield its base URL; stop it by its PID."""
-    port = free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port",
-        str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer on {base} within {timeout_s:.0f} s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def open_page(browser, url: str):
@@ -125,7 +83,7 @@ def main() -> None:
     seen = (0.40, 0.45)  # computed during the warm-up, then alternated: cache hits
     new = [0.16 + 0.01 * i for i in range(args.runs)]  # each computed once
     times: dict[str, list[float]] = {"new": [], "seen": [], "bare": []}
-    with running_app() as app, serving(BARE_PAGE) as bare, sync_playwright() as p:
+    with running_app() as app, running_app(script=BARE_PAGE) as bare, sync_playwright() as p:
         browser = p.chromium.launch(**launch_args())
         app_page, bare_page = open_page(browser, app), open_page(browser, bare)
         for value in seen:

@@ -307,6 +307,12 @@ def read_rows(text: str, spec: FileSpec, label: str | None = None) -> tuple[list
     return parsed.rows, [str(p) for p in parsed.problems]
 
 
+def catalogue_frame(objects: Iterable[BaseModel], spec: FileSpec) -> pd.DataFrame:
+    """Objects as rows of ``spec``'s file, in its columns: what ``parse_rows`` reads back."""
+    columns = spec.columns
+    return pd.DataFrame([o.model_dump(include=set(columns)) for o in objects], columns=list(columns))
+
+
 def _keyed(rows: Iterable[tuple[int, BaseModel]], spec: FileSpec, errors: list[str]) -> dict[Any, BaseModel]:
     """Rows by their id, with an error for each duplicate."""
     out: dict[Any, BaseModel] = {}

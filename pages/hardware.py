@@ -7,11 +7,11 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import figures
-from costmodel.catalog import BUILDS
+from costmodel.catalog import BUILDS, catalogue_frame
 from costmodel.uploads import parse_csv
 from costmodel.exports import to_csv_bytes
 from costmodel.tables import Assumptions, hardware_table
-from ui import forms, params, state, uploads
+from ui import forms, params, state, uploads, widgets
 from ui.guard import run_page
 
 
@@ -24,19 +24,9 @@ def table(
 
 def picks(cat: cm.Catalog) -> tuple[cm.Model, cm.Quant, cm.ApiPrice, Assumptions]:
     """Model, quant and assumptions: the break-even page's, changeable here."""
-    chosen = st.session_state.get("_breakeven_inputs", params.DEFAULTS)
+    chosen = widgets.chosen()
     a, b, c, d = st.columns(4)
-    model_ids = sorted(cat.models, key=lambda m: cat.models[m].name.lower())
-    start = chosen["model_id"] if chosen["model_id"] in cat.models else params.DEFAULTS["model_id"]
-    model = cat.models[
-        a.selectbox(
-            "Model",
-            model_ids,
-            index=model_ids.index(start),
-            key="hw_model_id",
-            format_func=lambda m: cat.models[m].name,
-        )
-    ]
+    model = widgets.pick_model(cat, "hw_model_id", a)
     quants = list(model.quants)
     q_start = chosen["quant"] if chosen["quant"] in quants else params.default_quant_of(model)
     quant = model.quants[b.selectbox("Quantisation", quants, index=quants.index(q_start), key="hw_quant")]
@@ -65,11 +55,6 @@ def picks(cat: cm.Catalog) -> tuple[cm.Model, cm.Quant, cm.ApiPrice, Assumptions
         raise_gpu_memory_cap=bool(chosen["raise_gpu_memory_cap"]),
     )
     return model, quant, cat.prices[price_id], assumptions
-
-
-def builds_frame(cat: cm.Catalog) -> pd.DataFrame:
-    columns = BUILDS.columns
-    return pd.DataFrame([b.model_dump(include=set(columns)) for b in cat.builds.values()], columns=list(columns))
 
 
 def body() -> None:
@@ -141,7 +126,11 @@ def body() -> None:
 
     st.subheader("Download or upload builds")
     st.download_button(
-        "Download all builds (CSV)", to_csv_bytes(builds_frame(cat)), "builds.csv", "text/csv", key="download_builds"
+        "Download all builds (CSV)",
+        to_csv_bytes(catalogue_frame(cat.builds.values(), BUILDS)),
+        "builds.csv",
+        "text/csv",
+        key="download_builds",
     )
     uploads.upload_section(
         "Upload builds (CSV with the columns of builds.csv)",

@@ -10,7 +10,7 @@ from costmodel import figures
 from costmodel.catalog import Problem
 from costmodel.tables import kv_curve, memory_map
 from costmodel.uploads import Upload, parse_csv
-from ui import params, state, uploads
+from ui import state, uploads, widgets
 from ui.guard import run_page
 
 
@@ -25,19 +25,8 @@ def tables(model: cm.Model, builds: tuple[cm.Build, ...], context: int, dtype: s
 def body() -> None:
     cat = state.catalog()
     st.title("Models")
-    chosen = st.session_state.get("_breakeven_inputs", params.DEFAULTS)
     a, b, c = st.columns(3)
-    model_ids = sorted(cat.models, key=lambda m: cat.models[m].name.lower())
-    start = chosen["model_id"] if chosen["model_id"] in cat.models else params.DEFAULTS["model_id"]
-    model = cat.models[
-        a.selectbox(
-            "Model",
-            model_ids,
-            index=model_ids.index(start),
-            key="models_model_id",
-            format_func=lambda m: cat.models[m].name,
-        )
-    ]
+    model = widgets.pick_model(cat, "models_model_id", a)
     context = int(
         b.number_input(
             "Context [tokens]",

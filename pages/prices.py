@@ -10,7 +10,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import figures
-from costmodel.catalog import PRICES
+from costmodel.catalog import PRICES, catalogue_frame
 from costmodel.exports import to_csv_bytes
 from costmodel.price_sources import fetch_newer, litellm_prices
 from costmodel.tables import STALE_AFTER_DAYS, memory_map, prices_table
@@ -158,11 +158,6 @@ def accept_litellm(data: bytes, name: str) -> None:
     st.success(state.saved_message(state.save(state.CUSTOM_PRICES, *accepted), f"Added {len(accepted)} offering(s)"))
 
 
-def prices_frame(cat: cm.Catalog) -> pd.DataFrame:
-    columns = PRICES.columns
-    return pd.DataFrame([p.model_dump(include=set(columns)) for p in cat.prices.values()], columns=list(columns))
-
-
 def body() -> None:
     cat = state.catalog()
     st.title("API prices")
@@ -233,7 +228,7 @@ def body() -> None:
     sources(cat)
     st.download_button(
         "Download every offering (CSV)",
-        lambda: to_csv_bytes(prices_frame(cat)),
+        lambda: to_csv_bytes(catalogue_frame(cat.prices.values(), PRICES)),
         "prices.csv",
         "text/csv",
         key="download_prices",

@@ -322,15 +322,10 @@ def test_build_form_shows_errors_under_the_fields_and_keeps_the_catalogue():
 
 
 def test_builds_download_reads_back_as_the_catalogue():
-    from costmodel.catalog import read_rows
+    from costmodel.catalog import catalogue_frame, read_rows
 
     cat = cm.load_catalog()
-    import pandas as pd
-
-    frame = pd.DataFrame(
-        [b.model_dump(include=set(BUILDS.columns)) for b in cat.builds.values()], columns=list(BUILDS.columns)
-    )
-    rows, errors = read_rows(to_csv_bytes(frame).decode(), BUILDS)
+    rows, errors = read_rows(to_csv_bytes(catalogue_frame(cat.builds.values(), BUILDS)).decode(), BUILDS)
     assert errors == []
     assert [b for _, b in rows] == list(cat.builds.values())
 
