@@ -67,6 +67,7 @@ def cmd_run(extra: list[str]) -> None:
     ensure_venv()
     ensure_requirements("requirements.txt")
     print(f"breakeven: starting the dashboard at http://localhost:{PORT}", flush=True)
+    os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
     os.execv(
         str(PY),
         [

@@ -12,7 +12,10 @@ cores: all at once, the first load is browser-bound (about 3.5 s of chromium CPU
 has used before (so the server computes the view instead of answering from ``st.cache_data``),
 press Enter, and wait until the plotly charts' data differ from before and a trace is drawn. As in
 ``bench/redraw.py``, the time is taken inside the page, from the Enter keydown to the first frame
-showing the new data, so Playwright's own round trips are not counted; the session then waits for
+showing the new data, so Playwright's own round trips are not counted; the page watches its DOM
+for the change (a MutationObserver) rather than checking once a frame, since 20 pages checking
+every frame kept chromium busy drawing frames. New chart data that arrive before the Enter key
+(the page redrawing on its own) are not timed, and are counted apart. The session then waits for
 the script to finish before its next change. A session that is mid-change when the time is up
 finishes that change; the rate is divided by the time until the last one finished.
 
@@ -23,8 +26,8 @@ any other browser failure. After an error the session reloads its page and goes 
 
 Sessions: one headless chromium (Debian's, ``launch_args``) with one browser context per session.
 A context is an isolated profile (its own cookies and storage, so each is a separate user) that
-costs next to nothing: the renderer process each page needs exists either way, while one browser
-per session would add a browser, GPU and network-service process per session on a 2-core machine.
+adds no process beyond its page's own renderer, while one browser per session would add a browser,
+GPU and network-service process per session, all competing for the same 2 cores as the server.
 Renderers are not capped (``--renderer-process-limit``): pages sharing a renderer would share its
 main thread, so their script and layout work would queue behind one another instead of running
 concurrently. Playwright's async API drives all sessions from one event loop in one driver.
@@ -66,8 +69,8 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PRICES = [f"{j / 1000:.3f}" for j in range(1, 2001) if j != 150]
 
 #: in every document: Enter keydowns timestamped, and waits driven by the page's own DOM changes
-#: (a MutationObserver), so that a waiting page costs nothing; polling once a frame in 20 waiting
-#: pages kept chromium busy producing frames (about 0.8 of a core)
+#: (a MutationObserver), so that a waiting page costs nothing (polling once a frame in 20 waiting
+#: pages took about 0.8 of a core)
 INIT_SCRIPT = f"""
 window.addEventListener('keydown', e => {{
     if (e.key === 'Enter') window.__enterAt = performance.now();
@@ -87,20 +90,23 @@ window.__bench = {{
         }});
     }},
     // before a change: this.redrawn resolves to the ms from the Enter keydown to the first frame
-    // with new chart data and a trace drawn, or to the error the page shows instead
+    // with new chart data and a trace drawn, or to the error the page shows instead; new data
+    // before any Enter (the page redrawing on its own) become the new baseline and are counted
     arm(timeoutMs) {{
-        let refs = this.plots().map(gd => gd.data);
-        const before = this.snapshot();
+        window.__enterAt = null;
+        let refs = this.plots().map(gd => gd.data), before = this.snapshot(), unprompted = 0;
         const redrawn = () => {{
             if (document.querySelector('{EXCEPTION}')) return {{error: 'exception'}};
             if (document.querySelector('{ERROR}')) return {{error: 'st.error'}};
             const now = this.plots().map(gd => gd.data);  // serialised only when plotly.js holds new arrays
             if (now.length === refs.length && now.every((r, i) => r === refs[i])) return false;
-            if (this.snapshot() === before) {{ refs = now; return false; }}
+            const snapshot = this.snapshot();
+            if (snapshot !== before && window.__enterAt === null) {{ before = snapshot; unprompted += 1; }}
+            if (snapshot === before) {{ refs = now; return false; }}
             return document.querySelector('{CHART_DRAWN}') !== null;
         }};
-        this.redrawn = this.when(redrawn, timeoutMs).then(v => v.error ? v : new Promise(
-            done => requestAnimationFrame(() => done({{ms: performance.now() - window.__enterAt}}))));
+        this.redrawn = this.when(redrawn, timeoutMs).then(v => v.error ? v : new Promise(done =>
+            requestAnimationFrame(() => done({{ms: performance.now() - window.__enterAt, unprompted}}))));
     }},
 }};
 """
@@ -122,8 +128,7 @@ ERRORS = {"timeout": "timeout (30 s)", "exception": "Streamlit exception", "st.e
 class Run:
     """What every session shares: the prices, the clock, the results and the errors by kind."""
 
-    def __init__(self, sessions: int, duration_s: float) -> None:
-        self.duration_s = duration_s
+    def __init__(self, sessions: int) -> None:
         self.prices = itertools.cycle(PRICES)
         self.ready = asyncio.Barrier(sessions + 1)
         self.loads_at_once = os.cpu_count() or 1
@@ -134,6 +139,7 @@ class Run:
         self.errors: Counter[str] = Counter()
         self.load_s: list[float] = []
         self.crashed: set = set()
+        self.unprompted = 0  # charts redrawn with new data before the Enter key
 
     def error(self, kind: str) -> None:
         if self.running:
@@ -164,6 +170,8 @@ def watch(page, run: Run) -> None:
 
 async def change(page, run: Run) -> str | None:
     """One change: a new price, Enter, the redraw timed. Returns the kind of error, if any."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     try:
         await page.evaluate("timeoutMs => window.__bench.arm(timeoutMs)", TIMEOUT_MS)
         field = page.get_by_label(LABEL)
@@ -173,7 +181,9 @@ async def change(page, run: Run) -> str | None:
         if "error" not in outcome:
             settled = await page.evaluate(SETTLED, TIMEOUT_MS)
             outcome = settled if "error" in settled else {**settled, **outcome}
-    except Exception as exc:  # a crashed or closed page, a lost browser, Playwright's own timeout
+    except PlaywrightTimeout:  # e.g. the input stayed disabled: Streamlit disables widgets while disconnected
+        return ERRORS["timeout"]
+    except Exception as exc:  # a crashed or closed page, a lost browser
         return f"browser error: {type(exc).__name__}"
     if "error" in outcome:
         return ERRORS[outcome["error"]]
@@ -183,6 +193,7 @@ async def change(page, run: Run) -> str | None:
         return ERRORS["st.error"]
     if run.running:
         run.times_ms.append(float(outcome["ms"]))
+        run.unprompted += outcome["unprompted"]
     return None
 
 
@@ -235,23 +246,19 @@ def cpu_seconds() -> dict[str, float]:
         pid, name = int(entry), stat[stat.index("(") + 1 : stat.rindex(")")]
         parent[pid], cpu[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
         cmd[pid] = cmdline or name  # an exiting process has no command line left
-    totals = Counter()
+    me, totals = os.getpid(), Counter()
     for pid in cpu:
         ancestor = pid
-        while ancestor in parent and ancestor != os.getpid():
+        while ancestor in parent and ancestor != me:
             ancestor = parent[ancestor]
-        if ancestor != os.getpid() and pid != os.getpid():
-            continue
-        role = (
-            "Playwright driver"
-            if pid == os.getpid()
-            else "server"
-            if "streamlit" in cmd[pid]
-            else "browser"
-            if "chromium" in cmd[pid]
-            else "Playwright driver"
-        )
-        totals[role] += cpu[pid]
+        if ancestor != me and pid != me:
+            continue  # not started by this run
+        if "streamlit" in cmd[pid] and pid != me:
+            totals["server"] += cpu[pid]
+        elif "chromium" in cmd[pid]:
+            totals["browser"] += cpu[pid]
+        else:  # this script and Playwright's node driver
+            totals["Playwright driver"] += cpu[pid]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (
         int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
     )
@@ -262,7 +269,7 @@ def cpu_seconds() -> dict[str, float]:
 async def main_async(sessions: int, duration_s: float) -> tuple[Run, float, dict[str, float]]:
     from playwright.async_api import async_playwright
 
-    run = Run(sessions, duration_s)
+    run = Run(sessions)
     with running_app() as base:
         async with async_playwright() as p:
             browser = await p.chromium.launch(**launch_args())
@@ -294,6 +301,8 @@ def main() -> None:
     print(f"duration            {args.duration:.0f} s of changes, {elapsed:.1f} s until the last one finished")
     print(f"total redraws       {ms.size}")
     print(f"errors              {n_errors} ({breakdown})")
+    if run.unprompted:
+        print(f"unprompted redraws  {run.unprompted} (new chart data before the Enter key; not timed)")
     p95 = float("inf")
     if ms.size:
         p50, p95 = np.percentile(ms, [50, 95])

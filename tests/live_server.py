@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -75,15 +76,15 @@ def running_app(env: dict[str, str] | None = None, timeout_s: float = 60.0) -> I
         "--server.fileWatcherType",
         "none",
     ]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server can never block on a full pipe
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"streamlit exited with {proc.returncode}: {log.read().decode()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
                     if r.read().strip() == b"ok":
@@ -101,3 +102,4 @@ def running_app(env: dict[str, str] | None = None, timeout_s: float = 60.0) -> I
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
