@@ -289,11 +289,10 @@ def tornado(
     >>> table["input"].iloc[0], bool(table["impact_usd"].is_monotonic_decreasing)
     ('api_price', True)
     """
-    if not (isinstance(spread, (int, float)) and 0 <= spread < 1):
-        raise CostModelError(f"tornado: spread must be from 0 up to (not including) 1, got {spread!r}")
     ranges = dict(ranges or {})
     _known("tornado", list(ranges))
     base, _ = _base("tornado", scenario)
+    defaults = _default_ranges("tornado", base, spread)
     names = list(TORNADO_INPUTS) + [n for n in INPUTS if n in ranges and n not in TORNADO_INPUTS]
     reference = compare(scenario)
     rows = []
@@ -306,8 +305,7 @@ def tornado(
             if low > high:
                 raise CostModelError(f"tornado: ranges[{name!r}] has low {low:g} above high {high:g}")
         else:
-            low = _clip(name, base[name] * (1.0 - spread))
-            high = _clip(name, base[name] * (1.0 + spread))
+            low, _, high = defaults[name]
         at_low = compare(varied(scenario, name, low))
         at_high = compare(varied(scenario, name, high))
         rows.append(
@@ -334,6 +332,21 @@ def tornado(
         # object dtype keeps None (no break-even) as None rather than NaN
         table[column] = pd.Series([r[column] for r in rows], dtype=object)
     return table.sort_values("impact_usd", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def default_ranges(scenario: Scenario, spread: float = 0.25) -> dict[str, tuple[float, float, float]]:
+    """The (low, base, high) ``tornado`` moves each input over by default: base x (1 -+ spread),
+    clipped to the input's bounds; no comparison is run."""
+    return _default_ranges("default_ranges", _base("default_ranges", scenario)[0], spread)
+
+
+def _default_ranges(fn: str, base: Mapping[str, float], spread: float) -> dict[str, tuple[float, float, float]]:
+    if not (isinstance(spread, (int, float)) and 0 <= spread < 1):
+        raise CostModelError(f"{fn}: spread must be from 0 up to (not including) 1, got {spread!r}")
+    return {
+        name: (_clip(name, base[name] * (1.0 - spread)), base[name], _clip(name, base[name] * (1.0 + spread)))
+        for name in TORNADO_INPUTS
+    }
 
 
 # --------------------------------------------------------------------------- Monte Carlo

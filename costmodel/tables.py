@@ -19,6 +19,7 @@ import pandas as pd
 
 from .breakeven import compare
 from .fit import check_fit, kv_cache_gb
+from .ownership import capacity_tok_per_month, hours_per_token
 from .pricing import blended_usd_per_mtok, sum_of_prices_usd
 from .schema import ApiPrice, Build, Model, Quant, Scenario, Usage
 from .speed import estimate_speed
@@ -71,21 +72,24 @@ def hardware_table(
         }
         if fit.fits:
             speed = estimate_speed(b, model, quant, a.context_tokens, raise_gpu_memory_cap=a.raise_gpu_memory_cap)
-            scenario = Scenario(
-                build=b,
-                model=model,
-                quant=quant,
-                price=price,
-                usage=usage,
-                electricity_usd_per_kwh=a.electricity_usd_per_kwh,
-                hours_per_day=a.hours_per_day,
-                horizon_months=b.lifetime_months,
-                context_tokens=a.context_tokens,
-                raise_gpu_memory_cap=a.raise_gpu_memory_cap,
+            capacity = capacity_tok_per_month(
+                hours_per_token(speed.decode_tok_s, speed.prefill_tok_s, a.input_share), a.hours_per_day
             )
-            capacity = compare(scenario).capacity_tok_per_month
-            full = compare(
-                scenario.model_copy(update={"usage": usage.model_copy(update={"tokens_per_month": capacity})})
+            full = compare(  # the build busy all its powered hours, for its whole life, at the speeds just estimated
+                Scenario(
+                    build=b,
+                    model=model,
+                    quant=quant,
+                    price=price,
+                    usage=usage.model_copy(update={"tokens_per_month": capacity}),
+                    electricity_usd_per_kwh=a.electricity_usd_per_kwh,
+                    hours_per_day=a.hours_per_day,
+                    horizon_months=b.lifetime_months,
+                    decode_tok_s=speed.decode_tok_s,
+                    prefill_tok_s=speed.prefill_tok_s,
+                    context_tokens=a.context_tokens,
+                    raise_gpu_memory_cap=a.raise_gpu_memory_cap,
+                )
             )
             row.update(
                 decode_tok_s=speed.decode_tok_s,

@@ -7,7 +7,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import figures
-from costmodel.sensitivity import base_values
+from costmodel.sensitivity import base_values, default_ranges
 from costmodel.study import format_tokens
 from costmodel.views import Inputs, study_of
 from ui import charts, params, state
@@ -43,8 +43,12 @@ def usd(value: float) -> str:
 
 def ranges_editor(scenario: cm.Scenario, spread: float) -> tuple[tuple[str, float, float], ...]:
     """Each input's low and high, starting at the base value -+ ``spread``, editable in a table."""
-    default = cm.tornado(scenario, spread=spread)[["input", "low_value", "base_value", "high_value"]]
-    default = default.sort_values("input", ignore_index=True)
+    default = pd.DataFrame(
+        [
+            {"input": name, "low_value": lo, "base_value": base, "high_value": hi}
+            for name, (lo, base, hi) in sorted(default_ranges(scenario, spread).items())
+        ]
+    )
     edited = st.data_editor(
         default,
         hide_index=True,

@@ -522,3 +522,24 @@ def test_every_column_is_in_the_glossary():
     )
     assert [c for c in columns if c not in cm.GLOSSARY] == []
     assert isinstance(cm.tornado(scenario), pd.DataFrame)
+
+
+def test_default_ranges_are_the_tornados_own(catalog):
+    glm = catalog.models["glm-5.2"]
+    scenario = cm.Scenario(
+        build=catalog.builds["mac-studio-m3-ultra-256gb"],
+        model=glm,
+        quant=glm.quants["UD-IQ2_XXS"],
+        price=catalog.prices["zai/glm-5.2"],
+        usage=cm.Usage(tokens_per_month=50e6),
+    )
+    from costmodel.sensitivity import default_ranges
+
+    ranges = default_ranges(scenario, 0.3)
+    table = cm.tornado(scenario, spread=0.3).set_index("input")
+    for name, (low, base, high) in ranges.items():
+        assert (table.loc[name, "low_value"], table.loc[name, "base_value"], table.loc[name, "high_value"]) == (
+            low,
+            base,
+            high,
+        )
