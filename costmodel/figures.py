@@ -145,6 +145,21 @@ def _title(spec: _Spec, question: str, lines: list[str], size: int = 19) -> None
     spec.layout.setdefault("margin", {})["t"] = 85 + 15 * len(lines)
 
 
+def _by_month(spec: _Spec, **layout: object) -> None:
+    """Axes of a cumulative-cost chart: months since purchase against cumulative USD, legend below."""
+    spec.layout.update(
+        xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
+        yaxis={
+            "title": {"text": axis_title("local_usd", "Cumulative cost")},
+            "tickprefix": "$",
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": -0.14, "x": 0, "yanchor": "top"},
+        **layout,
+    )
+
+
 def _api_style(i: int) -> dict:
     return {"color": API_COLOURS[i % len(API_COLOURS)], "dash": API_DASHES[i % len(API_DASHES)], "width": 2}
 
@@ -215,17 +230,7 @@ def cumulative_cost_spec(study: Study, colours: Mapping[str, str], names: Mappin
                 hovertemplate=f"{names.get(build.build_id, build.build_id)} pays back against {price.price_id}"
                 f"<br>month {month:.1f}<extra></extra>",
             )
-    spec.layout.update(
-        xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
-        yaxis={
-            "title": {"text": axis_title("local_usd", "Cumulative cost")},
-            "tickprefix": "$",
-            "rangemode": "tozero",
-            "tickformat": ",.0f",
-        },
-        legend={"orientation": "h", "y": -0.14, "x": 0, "yanchor": "top"},
-        height=700,
-    )
+    _by_month(spec, height=700)
     _caption(spec, _not_drawn(study, names))
     _title(spec, "Buy the box or pay the API? Cumulative cost [USD]", study.assumptions())
     return spec.spec()
@@ -505,11 +510,7 @@ def scenario_overlay(studies: Mapping[str, Study], colours: Mapping[str, str]) -
             name=f"{name}: API {study.primary_price.price_id}",
             line={"color": "#000", "dash": dash, "width": 1.5},
         )
-    spec.layout.update(
-        xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
-        yaxis={"title": {"text": axis_title("local_usd", "Cumulative cost")}, "tickprefix": "$", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.14, "x": 0, "yanchor": "top"},
-    )
+    _by_month(spec)
     lines = [
         f"{name}: {s.model.name} {s.quant.quant}, {format_tokens(s.usage.tokens_per_month)} tokens a month "
         f"(line style {SCENARIO_DASHES[i % len(SCENARIO_DASHES)]})"
@@ -670,16 +671,7 @@ def fan(bands: pd.DataFrame, lines: list[str]) -> go.Figure:
             legendgroup=side,
             hovertemplate="month %{x}<br>$%{y:,.0f}<extra>" + label + " median</extra>",
         )
-    spec.layout.update(
-        xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
-        yaxis={
-            "title": {"text": axis_title("local_usd", "Cumulative cost")},
-            "tickprefix": "$",
-            "tickformat": ",.0f",
-            "rangemode": "tozero",
-        },
-        legend={"orientation": "h", "y": -0.15},
-    )
+    _by_month(spec)
     return _plain(spec, "Cumulative cost under uncertainty: median and 10-90% band [USD]", lines, height=600)
 
 
@@ -716,16 +708,7 @@ def price_trends(trends: pd.DataFrame, colour: str, lines: list[str]) -> go.Figu
                 marker={"symbol": "star", "size": 14, "color": colour, "line": {"width": 1, "color": "black"}},
                 hovertemplate=f"{label}: break-even in month {month:.1f}<extra></extra>",
             )
-    spec.layout.update(
-        xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
-        yaxis={
-            "title": {"text": axis_title("api_usd", "Cumulative cost")},
-            "tickprefix": "$",
-            "tickformat": ",.0f",
-            "rangemode": "tozero",
-        },
-        legend={"orientation": "h", "y": -0.15},
-    )
+    _by_month(spec)
     return _plain(spec, "If API prices change: cumulative cost under each trend [USD]", lines, height=600)
 
 

@@ -89,3 +89,16 @@ def hand_scenario(**overrides) -> cm.Scenario:
     )
     fields.update(overrides)
     return cm.Scenario(**fields)
+
+
+def click(at, label: str):
+    """Click the one button labelled ``label`` in an AppTest and rerun."""
+    [button] = [b for b in at.button if b.label == label]
+    return button.click().run()
+
+
+def save_form(at, form: str, values: dict[str, str]):
+    """Type ``values`` into the text fields of ``ui.forms`` form ``form`` and press its Save."""
+    for name, value in values.items():
+        at.text_input(key=f"{form}:{name}").input(value)
+    return click(at, "Save")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import save_form
 from streamlit.testing.v1 import AppTest
 
 import costmodel as cm
@@ -289,10 +290,7 @@ def test_a_build_saved_on_the_hardware_page_is_used_by_the_break_even_page():
         "lifetime_months": "48",
         "resale_fraction": "0.3",
     }
-    for name, value in values.items():
-        at.text_input(key=f"{form}:{name}").input(value)
-    [save] = [b for b in at.button if b.label == "Save"]
-    save.click().run()
+    save_form(at, form, values)
     ok(at)
     assert "Saved my-box" in at.success[0].value
     at.switch_page("pages/breakeven.py").run()
@@ -302,18 +300,19 @@ def test_a_build_saved_on_the_hardware_page_is_used_by_the_break_even_page():
 def test_build_form_shows_errors_under_the_fields_and_keeps_the_catalogue():
     at = switch("pages/hardware.py")
     form = "build_form:(new build)"
-    for name, value in {
-        "build_id": "bad",
-        "name": "Bad",
-        "capex_usd": "-5",
-        "system_ram_gb": "64",
-        "ram_bandwidth_gbs": "fast",
-        "power_load_w": "300",
-        "power_idle_w": "50",
-    }.items():
-        at.text_input(key=f"{form}:{name}").input(value)
-    [save] = [b for b in at.button if b.label == "Save"]
-    save.click().run()
+    save_form(
+        at,
+        form,
+        {
+            "build_id": "bad",
+            "name": "Bad",
+            "capex_usd": "-5",
+            "system_ram_gb": "64",
+            "ram_bandwidth_gbs": "fast",
+            "power_load_w": "300",
+            "power_idle_w": "50",
+        },
+    )
     ok(at)
     errors = " ".join(m.value for m in at.markdown)
     assert "must be > 0, got -5" in errors
@@ -391,16 +390,17 @@ def test_price_history_is_drawn_as_steps():
 def test_a_price_saved_in_the_form_is_the_users():
     at = switch("pages/prices.py")
     form = "price_form:(new offering)"
-    for name, value in {
-        "price_id": "me/model",
-        "provider": "me",
-        "model": "model",
-        "input_usd_per_mtok": "1",
-        "output_usd_per_mtok": "2",
-    }.items():
-        at.text_input(key=f"{form}:{name}").input(value)
-    [save] = [b for b in at.button if b.label == "Save"]
-    save.click().run()
+    save_form(
+        at,
+        form,
+        {
+            "price_id": "me/model",
+            "provider": "me",
+            "model": "model",
+            "input_usd_per_mtok": "1",
+            "output_usd_per_mtok": "2",
+        },
+    )
     ok(at)
     assert at.session_state["custom_prices"]["me/model"].origin == "user"
 
@@ -408,16 +408,17 @@ def test_a_price_saved_in_the_form_is_the_users():
 def test_price_form_rejects_a_bad_offering_inline():
     at = switch("pages/prices.py")
     form = "price_form:(new offering)"
-    for name, value in {
-        "price_id": "x/y",
-        "provider": "x",
-        "model": "z",
-        "input_usd_per_mtok": "0",
-        "output_usd_per_mtok": "0",
-    }.items():
-        at.text_input(key=f"{form}:{name}").input(value)
-    [save] = [b for b in at.button if b.label == "Save"]
-    save.click().run()
+    save_form(
+        at,
+        form,
+        {
+            "price_id": "x/y",
+            "provider": "x",
+            "model": "z",
+            "input_usd_per_mtok": "0",
+            "output_usd_per_mtok": "0",
+        },
+    )
     assert not at.exception
     assert [e.value for e in at.error] == ["price_id must be provider/model (x/z), got 'x/y'"]
     assert "x/y" not in at.session_state["custom_prices"]

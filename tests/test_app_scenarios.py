@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import click, save_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -32,11 +33,6 @@ def scenarios_page(query: dict[str, str] | None = None) -> AppTest:
     at.run()
     at.switch_page("pages/scenarios.py").run()
     return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    [button] = [b for b in at.button if b.label == label]
-    return button.click().run()
 
 
 def test_save_the_current_view_and_find_it_in_the_store(home):
@@ -123,19 +119,21 @@ def test_a_build_saved_in_one_session_is_there_in_the_next(home):
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/hardware.py").run()
     form = "build_form:(new build)"
-    for name, value in {
-        "build_id": "kept-box",
-        "name": "Kept box",
-        "capex_usd": "4000",
-        "gpu_count": "0",
-        "system_ram_gb": "256",
-        "ram_bandwidth_gbs": "90",
-        "cpu_tflops": "2",
-        "power_load_w": "300",
-        "power_idle_w": "60",
-    }.items():
-        at.text_input(key=f"{form}:{name}").input(value)
-    click(at, "Save")
+    save_form(
+        at,
+        form,
+        {
+            "build_id": "kept-box",
+            "name": "Kept box",
+            "capex_usd": "4000",
+            "gpu_count": "0",
+            "system_ram_gb": "256",
+            "ram_bandwidth_gbs": "90",
+            "cpu_tflops": "2",
+            "power_load_w": "300",
+            "power_idle_w": "60",
+        },
+    )
     assert "saved for later sessions" in at.success[0].value
     later = AppTest.from_file(APP, default_timeout=60).run()
     assert "Kept box" in later.multiselect(key="build_id").options
