@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import tempfile
 
+import live_server
 import pytest
 from hypothesis import HealthCheck, settings
 
 import costmodel as cm
+
+#: Streamlit scripts that browser tests serve: pages, not modules to import for doctests
+collect_ignore = ["pages_under_test"]
 
 # the app's store goes to a throwaway directory, never the user's ~/.local/share/breakeven
 os.environ.setdefault("BREAKEVEN_HOME", tempfile.mkdtemp(prefix="breakeven-tests-"))
@@ -102,3 +106,27 @@ def save_form(at, form: str, values: dict[str, str]):
     for name, value in values.items():
         at.text_input(key=f"{form}:{name}").input(value)
     return click(at, "Save")
+
+
+# --- browser tests: Debian's chromium through pytest-playwright -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's chromium, headless, with the flags it needs here (``playwright install`` is never run)."""
+    return {**browser_type_launch_args, **live_server.launch_args()}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """A desktop-sized window, so the sidebar is open and screenshots show the whole layout."""
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """No default server: ``test_browser.py`` starts the app's; other browser tests start their own.
+
+    Defining it here replaces pytest-playwright's fallback fixture, which pytest 9 warns about.
+    """
+    return None

@@ -56,15 +56,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None, timeout_s: float = 60.0) -> Iterator[str]:
-    """Start ``app.py`` on a free port; yield its base URL; stop it by its own PID."""
+def running_app(
+    env: dict[str, str] | None = None, timeout_s: float = 60.0, script: Path = ROOT / "app.py"
+) -> Iterator[str]:
+    """Start ``script`` (the app by default) on a free port; yield its base URL; stop it by its own PID."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(script),
         "--server.headless",
         "true",
         "--server.port",
