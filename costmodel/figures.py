@@ -9,6 +9,7 @@ as-of date inside the image, units on both axes, and one colour per build everyw
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -101,12 +102,18 @@ def _array(series: pd.Series) -> list:
     return series.to_numpy().tolist()
 
 
+def _esc(text: str) -> str:
+    """Text for plotly, which reads ``<b>``, ``<a href=...>`` and entities in titles and notes:
+    a source or note typed by a user shows as typed."""
+    return html.escape(text, quote=False)
+
+
 def _caption(spec: _Spec, notes: list[str]) -> None:
     """What is not drawn, under the legend, inside the image."""
     if notes:
         spec.layout["annotations"].append(
             {
-                "text": "<br>".join(notes),
+                "text": "<br>".join(_esc(n) for n in notes),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
@@ -132,9 +139,9 @@ def _not_drawn(study: Study, names: Mapping[str, str]) -> list[str]:
 
 def _title(spec: _Spec, question: str, lines: list[str], size: int = 19) -> None:
     """The question as the title; the model, volume and every assumption under it, in the image."""
-    small = "".join(f"<br><span style='font-size:11px;color:#444'>{line}</span>" for line in lines)
+    small = "".join(f"<br><span style='font-size:11px;color:#444'>{_esc(line)}</span>" for line in lines)
     spec.layout["title"] = {
-        "text": f"{question}{small}",
+        "text": f"{_esc(question)}{small}",
         "x": 0.01,
         "xanchor": "left",
         "y": 0.97,

@@ -12,15 +12,16 @@ from costmodel.views import Inputs, study_of
 from costmodel.study import format_tokens
 from ui import charts, export, params, state
 from ui.guard import run_page
-from ui.text import md
+from ui import text
+from ui.text import md, rich
 
 STORE = "_breakeven_inputs"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view(_cat: cm.Catalog, catalog_version: int, inputs: Inputs) -> tuple[cm.Study, dict, dict]:
+def view(_cat: cm.Catalog, catalog_key: str, inputs: Inputs) -> tuple[cm.Study, dict, dict]:
     """The study and both charts for the inputs (one cached call; keyed on the inputs alone, the
-    catalogue standing in by its version, since hashing it would cost more than the rerun)."""
+    catalogue standing in by the fingerprint of the user's additions, see ``state.fingerprint``)."""
     result = study_of(inputs, _cat)
     colours = figures.build_colours(state.build_order(_cat))
     names = figures.legend_names(result.builds)
@@ -52,6 +53,13 @@ def seed_inputs(cat: cm.Catalog) -> None:
         kept = [i for i in st.session_state[key] if i in known]
         if kept != st.session_state[key]:  # an id that left the catalogue
             st.session_state[key] = kept or [i for i in params.DEFAULTS[key] if i in known]
+    current = {key: st.session_state[key] for key in ("model_id", "build_id", "price_id", "context_tokens")}
+    current["decode_tok_s"] = {}
+    notices = params.clamp(current, cat)  # e.g. a model with a shorter context than the one set
+    for key in ("build_id", "price_id", "context_tokens"):
+        if current[key] != st.session_state[key]:
+            st.session_state[key] = current[key]
+    st.session_state.setdefault("_breakeven_notices", []).extend(notices)
 
 
 def sidebar(cat: cm.Catalog) -> dict[str, Any]:
@@ -75,11 +83,17 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             format_func=lambda q: f"{q} ({model.quants[q].file_size_gb:,.0f} GB)",
         )
         order = state.build_order(cat)
-        st.multiselect("Builds to compare", order, key="build_id", format_func=lambda b: cat.builds[b].name)
-        st.multiselect("API offerings", sorted(cat.prices), key="price_id")
+        st.multiselect(
+            "Builds to compare",
+            order,
+            key="build_id",
+            format_func=lambda b: cat.builds[b].name,
+            max_selections=params.MAX_BUILDS,
+        )
+        st.multiselect("API offerings", sorted(cat.prices), key="price_id", max_selections=params.MAX_PRICES)
         st.select_slider(
             "Tokens per month (input + output)",
-            params.TOKEN_STEPS,
+            params.token_steps(st.session_state["tokens_per_month"]),
             key="tokens_per_month",
             format_func=params.token_label,
         )
@@ -110,13 +124,20 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             help="A quant keeping 82% of the quality produces 1/0.82 = 1.22 tokens per API token (retries).",
         )
         with st.expander("Memory and measured speeds"):
-            st.number_input("Context length [tokens]", **bounds("context_tokens"), key="context_tokens")
+            low, high, step = params.RANGES["context_tokens"]
+            st.number_input(
+                "Context length [tokens]",
+                min_value=int(min(low, model.max_context_tokens)),
+                max_value=int(min(high, model.max_context_tokens)),
+                step=int(step),
+                key="context_tokens",
+            )
             st.checkbox("Raise the GPU memory cap of unified-memory Macs", key="raise_gpu_memory_cap")
             st.caption("Measured decode speed per build [tok/s]; empty uses the estimate.")
             measured = {}
             for build_id in st.session_state["build_id"]:
                 value = st.number_input(
-                    cat.builds[build_id].name,
+                    md(cat.builds[build_id].name),
                     min_value=0.0,
                     max_value=params.MAX_MEASURED_TOK_S,
                     value=None,
@@ -134,17 +155,27 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog) -> None:
     """One build's verdict in plain words, its costs per million tokens, speeds and fit (one block)."""
     r = result
     colour = "green" if r.verdict == cm.Verdict.PAYS_BACK else "red"
-    lines = [f"**{md(build.name)}**", f":{colour}[**{r.headline[0].upper() + r.headline[1:]}**]"]
+    lines = [
+        rich("**{name}**", name=build.name),
+        rich(f":{colour}[**{{h}}**]", h=r.headline[0].upper() + r.headline[1:]),
+    ]
     if r.reason != r.headline:
         rest = r.reason[len(r.headline) :].lstrip("; ").lstrip()
-        lines.append(f":small[:gray[{rest[:1].upper() + rest[1:]}]]")
+        lines.append(rich(":small[:gray[{rest}]]", rest=rest[:1].upper() + rest[1:]))
     if r.verdict != cm.Verdict.DOES_NOT_FIT:
         local = "n/a" if r.local_usd_per_mtok is None else f"${r.local_usd_per_mtok:,.2f}"
         savings = r.savings_at_horizon_usd
-        outcome = f"saves **${savings:,.0f}**" if savings >= 0 else f"loses **${-savings:,.0f}**"
+        outcome = "saves" if savings >= 0 else "loses"
         lines.append(
-            f"Local **{local}** vs API **${r.api_usd_per_mtok:,.2f}** per million tokens; "
-            f"by month {r.scenario.horizon_months} it {outcome} against the API"
+            rich(
+                "Local **{local}** vs API **{api}** per million tokens; by month {month} it {outcome} **{amount}** "
+                "against the API",
+                local=local,
+                api=f"${r.api_usd_per_mtok:,.2f}",
+                month=r.scenario.horizon_months,
+                outcome=outcome,
+                amount=f"${abs(savings):,.0f}",
+            )
         )
     t = r.throughput
     if t.decode_tok_s is not None:
@@ -158,9 +189,9 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog) -> None:
             speed += f". Published: {claim.label}"
             if ceiling and claim.decode_tok_s_low > ceiling:
                 speed += " (above the physical ceiling)"
-        lines.append(f":small[:gray[{speed}]]")
+        lines.append(rich(":small[:gray[{speed}]]", speed=speed))
     if r.verdict != cm.Verdict.DOES_NOT_FIT:
-        lines.append(f":small[:gray[{r.fit.message[0].upper() + r.fit.message[1:]}]]")
+        lines.append(rich(":small[:gray[{fit}]]", fit=r.fit.message[0].upper() + r.fit.message[1:]))
     with st.container(border=True):
         st.markdown("\n\n".join(lines))
 
@@ -174,12 +205,12 @@ def body() -> None:
 
     st.title("Buy the box or pay the API?")
     for notice in st.session_state.pop("_breakeven_notices", []):  # shown once: the next change clears them
-        st.warning(notice)
+        text.warning(notice)
     if not values["build_id"] or not values["price_id"]:
         st.info("Pick at least one build and one API offering in the sidebar.")
         return
 
-    result, cumulative, per_mtok = view(cat, state.version(), Inputs(**values))
+    result, cumulative, per_mtok = view(cat, state.fingerprint(), Inputs(**values))
     builds = result.builds
     if result.usage.tokens_per_month == 0:
         st.info("No tokens asked: nothing to pay back. Move the tokens-per-month slider.")

@@ -11,7 +11,7 @@ from costmodel.catalog import BUILDS, catalogue_frame
 from costmodel.uploads import parse_csv
 from costmodel.exports import to_csv_bytes
 from costmodel.tables import Assumptions, hardware_table
-from ui import forms, params, state, uploads, widgets
+from ui import forms, params, state, text, uploads, widgets
 from ui.guard import run_page
 
 
@@ -120,7 +120,7 @@ def body() -> None:
     current = None if picked == ids[0] else cat.builds[picked]
     build = forms.object_form(cm.Build, f"build_form:{picked}", current)
     if build is not None:
-        st.success(
+        text.success(
             state.saved_message(state.save(state.CUSTOM_BUILDS, build), f"Saved {build.build_id}, used by every page")
         )
 

@@ -10,7 +10,7 @@ from costmodel import figures
 from costmodel.catalog import Problem
 from costmodel.tables import kv_curve, memory_map
 from costmodel.uploads import Upload, parse_csv
-from ui import state, uploads, widgets
+from ui import state, text, uploads, widgets
 from ui.guard import run_page
 
 
@@ -38,7 +38,7 @@ def body() -> None:
         )
     )
     dtype = c.selectbox("KV-cache type", ["f16", "q8_0", "q4_0"], key="models_kv_cache_dtype")
-    st.caption(
+    text.caption(
         f"{model.name}: {model.total_params_b:,.1f} B parameters, {model.active_params_b:,.1f} B active per token; "
         f"{model.n_layers} layers, {model.attention.upper()} cache; up to {model.max_context_tokens:,} tokens; "
         f"licence {model.license or 'not given'}. Source: {model.source}"

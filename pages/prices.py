@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -17,13 +15,14 @@ from costmodel.tables import STALE_AFTER_DAYS, memory_map, prices_table
 from costmodel.uploads import Upload, parse_csv
 from ui import charts, forms, params, state, uploads
 from ui.guard import run_page
-from ui.text import md
+from ui import text
+from ui.text import md, rich
 
 SHOWN = 300
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def table(_cat: cm.Catalog, version: int, input_share: float, cached: float, today: dt.date) -> pd.DataFrame:
+def table(_cat: cm.Catalog, catalog_key: str, input_share: float, cached: float, today: dt.date) -> pd.DataFrame:
     usage = cm.Usage(tokens_per_month=1e6, input_share=input_share, cached_input_share=cached)
     frame = prices_table(_cat.prices.values(), usage, today)
     return frame.assign(origin=[_cat.prices[p].origin or "" for p in frame["price_id"]])
@@ -52,10 +51,18 @@ def to_a_box(price: cm.ApiPrice, cat: cm.Catalog) -> None:
     quant = params.default_quant_of(model)
     memory = memory_map(model, tuple(cat.builds.values()), 8192)
     holds = memory[(memory["quant"] == quant) & (~memory["fits"].str.startswith("no"))]
-    names = [f"{md(cat.builds[b].name)} ({fits})" for b, fits in zip(holds["build_id"], holds["fits"], strict=True)]
+    names = [f"{cat.builds[b].name} ({fits})" for b, fits in zip(holds["build_id"], holds["fits"], strict=True)]
     st.markdown(
-        f"**{md(price.price_id)}** serves the open-weight **{md(model.name)}**. At {md(quant)} and 8,192 tokens of context, "
-        f"{len(names)} of {len(cat.builds)} builds hold it: " + ("; ".join(names) if names else "none")
+        rich(
+            "**{price}** serves the open-weight **{model}**. At {quant} and 8,192 tokens of context, "
+            "{count} of {total} builds hold it: {names}",
+            price=price.price_id,
+            model=model.name,
+            quant=quant,
+            count=len(names),
+            total=len(cat.builds),
+            names="; ".join(names) if names else "none",
+        )
     )
     if names and st.button("Compare these builds with this API on the break-even page", key="prices_to_breakeven"):
         values = dict(st.session_state.get("_breakeven_inputs", params.DEFAULTS))
@@ -74,7 +81,7 @@ def to_a_box(price: cm.ApiPrice, cat: cm.Catalog) -> None:
 
 
 def detail(price: cm.ApiPrice, cat: cm.Catalog, usage: cm.Usage, today: dt.date) -> None:
-    st.subheader(f"{price.price_id}")
+    st.subheader(md(price.price_id))
     blend = cm.blended_usd_per_mtok(price, usage)
     total = cm.sum_of_prices_usd(price)
     a, b = st.columns(2)
@@ -89,7 +96,7 @@ def detail(price: cm.ApiPrice, cat: cm.Catalog, usage: cm.Usage, today: dt.date)
         delta=f"{blend / total - 1:+.0%} against the sum",
         delta_color="off",
     )
-    st.caption(f"From {price.origin or 'user'}: {price.source}. As of {price.as_of}. {price.note}")
+    text.caption(f"From {price.origin or 'user'}: {price.source}. As of {price.as_of}. {price.note}")
     history = cat.price_history_frame(price.price_id)
     if len(history) > 1:
         lines = [f"{len(history)} dated prices; source {history['source'].iloc[-1]}"]
@@ -104,31 +111,18 @@ def detail(price: cm.ApiPrice, cat: cm.Catalog, usage: cm.Usage, today: dt.date)
         to_a_box(price, cat)
 
 
-def sources(cat: cm.Catalog) -> None:
+def sources(cat: cm.Catalog, today: dt.date) -> None:
     st.subheader("Price sources")
-    a, b = st.columns(2)
-    with a:
+    with st.container():
         st.caption("The bundled genai-prices snapshot works offline. Newer prices come from the internet.")
         if st.button("Check for newer prices", key="prices_check_newer"):
             try:
-                fetched = fetch_newer(timeout_s=3.0)
+                fetched = fetch_newer(today, deadline_s=3.0)
             except cm.CostModelError as exc:
-                st.warning(str(exc))
+                text.warning(exc)
             else:
-                st.session_state[state.FETCHED_SNAPSHOT] = fetched
-                st.session_state["catalog_version"] = state.version() + 1
-                st.success(f"Using {len(fetched.prices):,} offerings fetched from genai-prices for this session.")
-    with b:
-        path = st.text_input(
-            "A LiteLLM model_prices_and_context_window.json on this machine", key="prices_litellm_path"
-        )
-        if path and st.button("Read it", key="prices_litellm_read"):
-            try:
-                data = Path(path).expanduser().read_bytes()
-            except OSError as exc:
-                st.error(f"{path}: {exc.strerror or exc}")
-            else:
-                accept_litellm(data, Path(path).name)
+                state.use_snapshot(fetched)
+                text.success(f"Using {len(fetched.prices):,} offerings fetched from genai-prices for this session.")
     uploads.upload_section(
         "Upload offerings (CSV with the columns of prices.csv)",
         "upload_prices",
@@ -141,21 +135,10 @@ def sources(cat: cm.Catalog) -> None:
         "Upload a LiteLLM model_prices_and_context_window.json",
         "upload_litellm",
         ["json"],
-        lambda data, name: Upload(*litellm_prices(data, name), []),
+        lambda data, name: Upload(*litellm_prices(data, name, today, cat.prices), []),
         lambda items: state.saved_message(state.save(state.CUSTOM_PRICES, *items), f"Added {len(items)} offering(s)"),
         lambda p: p.price_id,
     )
-
-
-def accept_litellm(data: bytes, name: str) -> None:
-    try:
-        accepted, rejected = litellm_prices(data, name)
-    except cm.CostModelError as exc:
-        st.error(str(exc))
-        return
-    if rejected:
-        uploads.rejected_table(Upload(accepted, rejected, []))
-    st.success(state.saved_message(state.save(state.CUSTOM_PRICES, *accepted), f"Added {len(accepted)} offering(s)"))
 
 
 def body() -> None:
@@ -171,7 +154,7 @@ def body() -> None:
     )
     usage = cm.Usage(tokens_per_month=1e6, input_share=input_share, cached_input_share=cached)
     today = dt.date.today()
-    frame = table(cat, state.version(), input_share, cached, today)
+    frame = table(cat, state.fingerprint(), input_share, cached, today)
 
     found = search(frame)
     st.caption(
@@ -180,7 +163,7 @@ def body() -> None:
     )
     stale = int(found["stale"].sum())
     if stale:
-        st.warning(f"{stale:,} of these prices were checked more than {STALE_AFTER_DAYS} days ago: flagged stale.")
+        text.warning(f"{stale:,} of these prices were checked more than {STALE_AFTER_DAYS} days ago: flagged stale.")
     st.dataframe(
         found.head(SHOWN).drop(columns=["source"]),
         hide_index=True,
@@ -221,11 +204,11 @@ def body() -> None:
     price = forms.object_form(cm.ApiPrice, f"price_form:{picked}", current)
     if price is not None:
         price = price.model_copy(update={"origin": "user"})
-        st.success(
+        text.success(
             state.saved_message(state.save(state.CUSTOM_PRICES, price), f"Saved {price.price_id}, used by every page")
         )
 
-    sources(cat)
+    sources(cat, today)
     st.download_button(
         "Download every offering (CSV)",
         lambda: to_csv_bytes(catalogue_frame(cat.prices.values(), PRICES)),

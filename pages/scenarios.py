@@ -9,17 +9,17 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import figures
-from costmodel.store import Store
+from costmodel.store import ScenarioExists, Store
 from costmodel.uploads import parse_scenarios
 from costmodel.views import Inputs, study_of
-from ui import charts, params, state, uploads
+from ui import charts, params, state, text, uploads
 from ui.guard import run_page
 
 STORE = "_breakeven_inputs"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def study(_cat: cm.Catalog, catalog_version: int, inputs: Inputs) -> cm.Study:
+def study(_cat: cm.Catalog, catalog_key: str, inputs: Inputs) -> cm.Study:
     return study_of(inputs, _cat)
 
 
@@ -38,22 +38,47 @@ def open_in_break_even(inputs: Inputs) -> None:
     st.switch_page("pages/breakeven.py")
 
 
+PENDING = "_scenario_pending_replace"
+
+
 def save_section(store: Store) -> None:
     st.subheader("Save the break-even view")
     inputs = current_inputs()
-    st.caption(
+    text.caption(
         f"{inputs.model_id} {inputs.quant}; {len(inputs.build_id)} build(s) against {', '.join(inputs.price_id)}; "
         f"{params.token_label(inputs.tokens_per_month)} tokens a month"
     )
     with st.form("save_scenario"):
         name = st.text_input("Name", key="scenario_name", max_chars=80)
-        if st.form_submit_button("Save"):
-            try:
-                store.save_scenario(name, inputs)
+        submitted = st.form_submit_button("Save")
+    if submitted:
+        st.session_state.pop(PENDING, None)
+        try:
+            saved = store.save_scenario(name, inputs)
+        except ScenarioExists as exc:  # never replaced without asking
+            st.session_state[PENDING] = (exc.name, exc.updated_at)
+        except cm.CostModelError as exc:
+            text.error(f"Not saved: {exc}")
+        else:
+            text.success(f"Saved {saved.name!r}.")
+    pending = st.session_state.get(PENDING)
+    if pending:
+        taken, when = pending
+        text.warning(
+            f"A scenario named {taken!r} exists already (saved {when[:19].replace('T', ' ')} UTC). Replace it?"
+        )
+        a, b = st.columns(2)
+        if a.button("Replace it with this view", key="scenario_replace"):
+            st.session_state.pop(PENDING)
+            try:  # only the version seen above: a save of the same name since then wins, and says so
+                store.save_scenario(taken, inputs, replace=True, expected_updated_at=when)
             except cm.CostModelError as exc:
-                st.error(str(exc))
+                text.error(f"Not saved: {exc}")
             else:
-                st.success(f"Saved {name.strip()!r}.")
+                text.success(f"Replaced {taken!r}.")
+        if b.button("Keep the saved one", key="scenario_keep"):
+            st.session_state.pop(PENDING)
+            st.rerun()
 
 
 def manage_section(store: Store, saved: list) -> None:
@@ -75,10 +100,10 @@ def manage_section(store: Store, saved: list) -> None:
     names = [s.name for s in saved]
     pick = st.selectbox("Scenario", names, key="scenario_pick")
     a, b, c, d = st.columns(4)
-    if a.button("Open in the break-even page", key="scenario_open"):
-        open_in_break_even(store.load_scenario(pick))
     new_name = b.text_input("New name", key="scenario_new_name", label_visibility="collapsed", placeholder="new name")
     try:
+        if a.button("Open in the break-even page", key="scenario_open"):
+            open_in_break_even(store.load_scenario(pick))
         if b.button("Rename", key="scenario_rename"):
             store.rename_scenario(pick, new_name)
             st.rerun()
@@ -89,7 +114,7 @@ def manage_section(store: Store, saved: list) -> None:
             store.delete_scenario(pick)
             st.rerun()
     except cm.CostModelError as exc:
-        st.error(str(exc))
+        text.error(exc)
 
 
 def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
@@ -103,9 +128,9 @@ def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
     studies, rows = {}, []
     for name in chosen:
         try:
-            result = study(cat, state.version(), by_name[name])
+            result = study(cat, state.fingerprint(), by_name[name])
         except cm.CostModelError as exc:
-            st.warning(f"{name}: {exc}")
+            text.warning(f"{name}: {exc}")
             continue
         studies[name] = result
         for build in result.builds:
@@ -157,9 +182,20 @@ def exchange_section(store: Store, saved: list, cat: cm.Catalog) -> None:
         key="scenario_export_all",
     )
 
+    replace = st.checkbox("Replace saved scenarios of the same name", key="scenario_import_replace")
+
     def accept(items: list) -> str:
-        store.save_scenarios(items)
-        return f"Imported {len(items)} scenario(s): {', '.join(n for n, _ in items)}."
+        existing = store.existing(name for name, _ in items)
+        chosen = items if replace else [(n, i) for n, i in items if n not in existing]
+        try:
+            store.save_scenarios(chosen, replace=replace, expected_updated_at=existing)
+        except cm.CostModelError as exc:
+            return f"Nothing imported: {exc}"
+        done = f"Imported {len(chosen)} scenario(s)" + (f": {', '.join(n for n, _ in chosen)}." if chosen else ".")
+        kept = [n for n, _ in items if n in existing and not replace]
+        if kept:
+            done += f" Kept the saved {', '.join(map(repr, kept))} (tick Replace to replace them)."
+        return done
 
     uploads.upload_section(
         "Import scenarios (JSON)",
@@ -176,11 +212,15 @@ def body() -> None:
     st.title("Scenarios")
     store = state.store()
     if store is None:
-        st.error(f"Scenarios cannot be saved: {state.store_problem()}")
+        text.error(f"Scenarios cannot be saved: {state.store_problem()}")
         return
-    st.caption(f"Kept in {store.path}")
+    text.caption(f"Kept in {store.path}")
     save_section(store)
-    saved = store.scenarios()
+    try:
+        saved = store.scenarios()
+    except cm.CostModelError as exc:
+        text.error(f"The saved scenarios cannot be read: {exc}")
+        return
     if not saved:
         st.info("No saved scenario yet.")
     else:

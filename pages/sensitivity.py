@@ -10,14 +10,14 @@ from costmodel import figures
 from costmodel.sensitivity import base_values, default_ranges
 from costmodel.study import format_tokens
 from costmodel.views import Inputs, study_of
-from ui import charts, params, state
+from ui import charts, params, state, text
 from ui.guard import run_page
 
 STORE = "_breakeven_inputs"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def study(_cat: cm.Catalog, catalog_version: int, inputs: Inputs) -> cm.Study:
+def study(_cat: cm.Catalog, catalog_key: str, inputs: Inputs) -> cm.Study:
     return study_of(inputs, _cat)
 
 
@@ -80,7 +80,7 @@ def body() -> None:
     cat = state.catalog()
     st.title("How sure is the verdict?")
     inputs = Inputs(**st.session_state.get(STORE, params.DEFAULTS))
-    result = study(cat, state.version(), inputs)
+    result = study(cat, state.fingerprint(), inputs)
     fitting = [b for b in result.builds if result.primary(b.build_id).verdict != cm.Verdict.DOES_NOT_FIT]
     if not fitting:
         st.info("None of the break-even page's builds holds this model: pick others there.")
@@ -95,7 +95,7 @@ def body() -> None:
         f"{scenario.usage.input_share:.0%} input; ${scenario.electricity_usd_per_kwh:.2f}/kWh; "
         f"{scenario.horizon_months}-month horizon; made {result.as_of}",
     ]
-    st.caption("The scenario is the break-even page's; change it there. " + lines[0])
+    text.caption("The scenario is the break-even page's; change it there. " + lines[0])
 
     st.subheader("Which guesses matter")
     spread = st.slider("Default range around each input [+-]", 0.05, 0.75, 0.25, 0.05, key="tornado_spread")
@@ -105,7 +105,7 @@ def body() -> None:
     flips = table[table["flips_verdict"]]
     if not flips.empty:
         first = flips.iloc[0]
-        st.warning(
+        text.warning(
             f"The verdict flips with {figures.INPUT_LABELS.get(first['input'], first['input'])}: "
             f"{first['verdict_low']} at {first['low_value']:,.4g}, {first['verdict_high']} at {first['high_value']:,.4g}."
         )
@@ -118,7 +118,7 @@ def body() -> None:
     try:
         summary, savings, bands = monte_carlo(scenario, uncertain, seed)
     except cm.CostModelError as exc:
-        st.error(str(exc))
+        text.error(exc)
         return
     a, b, c = st.columns(3)
     a.metric("Local cheaper in", f"{summary.probability_local_cheaper:.0%} of draws")
@@ -127,7 +127,7 @@ def body() -> None:
         "Break-even month, median",
         "none" if summary.break_even_month_p50 is None else f"{summary.break_even_month_p50:.1f}",
     )
-    st.caption(
+    text.caption(
         f"Savings at the horizon: 10% of draws below {usd(summary.savings_p10_usd)}, 10% above "
         f"{usd(summary.savings_p90_usd)}; {summary.share_paying_back:.0%} of draws pay back within the horizon, "
         f"{summary.share_over_capacity:.0%} ask more than the build serves in some month."
@@ -164,7 +164,7 @@ def body() -> None:
         width="stretch",
         key="trend_table",
     )
-    st.caption(f"Base values: {', '.join(f'{k} {v:,.4g}' for k, v in base_values(scenario).items())}")
+    text.caption(f"Base values: {', '.join(f'{k} {v:,.4g}' for k, v in base_values(scenario).items())}")
 
 
 run_page(body)

@@ -15,6 +15,7 @@ import costmodel as cm
 from costmodel.catalog import BUILDS
 from costmodel.exports import to_csv_bytes
 from ui import params
+from ui.text import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -79,7 +80,7 @@ def article_study(**overrides) -> cm.Study:
 
 def ok(at: AppTest) -> None:
     assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [plain(e.value) for e in at.error]
 
 
 # --- break-even page --------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def test_defaults_show_the_article_builds_verdicts_and_both_charts():
     ok(at)
     assert at.session_state["build_id"] == list(params.ARTICLE_BUILDS)
     assert len(at.get("plotly_chart")) == 2
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(plain(m.value) for m in at.markdown)
     study = article_study()
     for build_id in params.ARTICLE_BUILDS:
         headline = study.primary(build_id).headline
@@ -161,7 +162,7 @@ def test_url_parameters_set_the_widgets():
     assert at.number_input(key="electricity_usd_per_kwh").value == 0.3
     assert at.multiselect(key="build_id").value == ["rtx3090-x12", "h100x8-node"]
     assert at.number_input(key="decode_tok_s:rtx3090-x12").value == 25
-    assert "Decode 25.0 tok/s (measured" in " ".join(m.value for m in at.markdown)
+    assert "Decode 25.0 tok/s (measured" in " ".join(plain(m.value) for m in at.markdown)
     assert not at.warning
 
 
@@ -177,7 +178,7 @@ def test_invalid_url_values_fall_back_with_a_notice():
         }
     )
     ok(at)
-    notices = " ".join(w.value for w in at.warning)
+    notices = " ".join(plain(w.value) for w in at.warning)
     assert "tokens_per_month='banana' is not valid" in notices
     assert "input_share='7' is not valid (must be within 0-1)" in notices
     assert "unknown build no-such-box" in notices
@@ -212,7 +213,7 @@ def test_widget_changes_go_to_the_url():
 def test_extremes_render_without_error(query, expect):
     at = app(query)
     ok(at)
-    text = " ".join([*(m.value for m in at.markdown), *(i.value for i in at.info)])
+    text = " ".join([*(plain(m.value) for m in at.markdown), *(plain(i.value) for i in at.info)])
     assert expect in text
     for index in range(len(at.get("plotly_chart"))):
         for trace in figure(at, index)["data"]:
@@ -234,7 +235,7 @@ def test_no_build_picked_asks_for_one():
     at = app()
     at.multiselect(key="build_id").set_value([]).run()
     ok(at)
-    assert "Pick at least one build" in at.info[0].value
+    assert "Pick at least one build" in plain(at.info[0].value)
 
 
 def test_changing_the_model_picks_one_of_its_quants():
@@ -246,7 +247,7 @@ def test_changing_the_model_picks_one_of_its_quants():
 
 def test_published_claims_are_set_beside_the_estimate():
     at = app({"model_id": "qwen3-32b", "quant": "Q4_K_M", "build_id": "rtx4090-single"})
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(plain(m.value) for m in at.markdown)
     assert "Published: 60 tok/s (above the physical ceiling)" in text
 
 
@@ -292,7 +293,7 @@ def test_a_build_saved_on_the_hardware_page_is_used_by_the_break_even_page():
     }
     save_form(at, form, values)
     ok(at)
-    assert "Saved my-box" in at.success[0].value
+    assert "Saved my-box" in plain(at.success[0].value)
     at.switch_page("pages/breakeven.py").run()
     assert "My box" in at.multiselect(key="build_id").options
 
@@ -314,7 +315,7 @@ def test_build_form_shows_errors_under_the_fields_and_keeps_the_catalogue():
         },
     )
     ok(at)
-    errors = " ".join(m.value for m in at.markdown)
+    errors = " ".join(plain(m.value) for m in at.markdown)
     assert "must be > 0, got -5" in errors
     assert "must be a number, got 'fast'" in errors
     assert "bad" not in at.session_state["custom_builds"]
@@ -369,8 +370,8 @@ def test_prices_search_cheapest_first_and_open_weights():
 
 def test_from_an_api_to_the_boxes_that_run_its_model():
     at = switch("pages/prices.py")
-    text = " ".join(m.value for m in at.markdown)
-    assert r"**zai/glm\-5\.2** serves the open-weight **GLM 5\.2**" in text and "7 of 17 builds hold it" in text
+    text = " ".join(plain(m.value) for m in at.markdown)
+    assert "**zai/glm-5.2** serves the open-weight **GLM 5.2**" in text and "7 of 17 builds hold it" in text
     [go] = [b for b in at.button if b.label.startswith("Compare these builds")]
     go.click().run()
     ok(at)
@@ -420,7 +421,7 @@ def test_price_form_rejects_a_bad_offering_inline():
         },
     )
     assert not at.exception
-    assert [e.value for e in at.error] == ["price_id must be provider/model (x/z), got 'x/y'"]
+    assert [plain(e.value) for e in at.error] == ["price_id must be provider/model (x/z), got 'x/y'"]
     assert "x/y" not in at.session_state["custom_prices"]
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel.exports import to_csv_bytes
+from ui import text
 
 BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
@@ -88,6 +89,6 @@ def downloads(result: cm.Study, slug: str, figure: dict) -> None:
             try:
                 data = png_bytes(figure)
             except Exception as exc:  # kaleido or the browser failed: say so, keep the page
-                st.warning(f"PNG export failed ({type(exc).__name__}): {exc}")
+                text.warning(f"PNG export failed ({type(exc).__name__}): {exc}")
             else:
                 st.download_button("Download PNG", data, f"{slug}-cumulative.png", "image/png", key="download_png")

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 import costmodel as cm
 from costmodel.glossary import GLOSSARY
+from ui import text
 
 SKIP = {"quants", "confidence"}
 
@@ -71,14 +72,14 @@ def object_form(cls: type[BaseModel], form_key: str, current: BaseModel | None, 
                 elif kind == "date":
                     values[name] = st.date_input(_label(name), value=default, key=key, help=help_text)
                 elif kind in ("int", "float"):
-                    text = "" if default is None or default is dt.date else f"{default:g}"
-                    values[name] = st.text_input(_label(name), value=text, key=key, help=help_text)
+                    typed = "" if default is None or default is dt.date else f"{default:g}"
+                    values[name] = st.text_input(_label(name), value=typed, key=key, help=help_text)
                 else:
                     values[name] = st.text_input(_label(name), value=default or "", key=key, help=help_text)
                 if name in errors:
-                    st.markdown(f":red[{errors[name]}]")
+                    st.markdown(text.rich(":red[{why}]", why=errors[name]))
         for message in general:
-            st.error(message)
+            text.error(message)
         saved = st.form_submit_button("Save")
     if not saved:
         return None

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 import costmodel as cm
+from ui import text
 
 log = logging.getLogger("breakeven")
 
@@ -36,7 +37,7 @@ def run_page(body: Callable[[], None]) -> None:
     try:
         body()
     except cm.CostModelError as exc:
-        st.error(f"Cannot compute this view: {exc}")
+        text.error(f"Cannot compute this view: {exc}")
     except Exception as exc:  # a page must never show a traceback; the log keeps it
         log.exception("page failed")
-        st.error(f"Something went wrong ({type(exc).__name__}): {exc}. Change an input or reload the page.")
+        text.error(f"Something went wrong ({type(exc).__name__}): {exc}. Change an input or reload the page.")

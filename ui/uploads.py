@@ -10,6 +10,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel.uploads import MAX_UPLOAD_BYTES, Upload
+from ui import text
 
 
 def rejected_table(upload: Upload) -> None:
@@ -33,27 +34,30 @@ def upload_section(
     if file is None:
         return
     if file.size > MAX_UPLOAD_BYTES:  # refused before reading it
-        st.error(
+        text.error(
             f"{file.name}: {file.size / 1e6:,.1f} MB is over the {MAX_UPLOAD_BYTES / 1e6:,.0f} MB limit for an upload"
         )
         return
     try:
         upload = read(file.getvalue(), file.name)
     except cm.CostModelError as exc:
-        st.error(str(exc))
+        text.error(exc)
         return
     for notice in upload.notices:
-        st.info(notice)
+        text.info(notice)
     if upload.rejected:
-        st.warning(f"{len(upload.rejected)} problem(s); the rows below are not added:")
+        text.warning(f"{len(upload.rejected)} problem(s); the rows below are not added:")
         rejected_table(upload)
     if not upload.accepted:
-        st.error(f"{file.name}: no valid rows to add")
+        text.error(f"{file.name}: no valid rows to add")
         return
-    st.caption(
+    text.caption(
         "Valid: "
         + ", ".join(describe(item) for item in upload.accepted[:20])
         + (" ..." if len(upload.accepted) > 20 else "")
     )
     if st.button(f"Add the {len(upload.accepted)} valid item(s)", key=f"{key}:accept"):
-        st.success(accept(upload.accepted))
+        try:
+            text.success(accept(upload.accepted))
+        except cm.CostModelError as exc:  # e.g. more than a user may add: nothing was added
+            text.error(f"Nothing added: {exc}")
