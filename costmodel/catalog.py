@@ -20,6 +20,7 @@ error too, never a silent zero.
 
 from __future__ import annotations
 
+import collections
 import csv
 import dataclasses
 import datetime as dt
@@ -41,6 +42,9 @@ DATA_DIR_ENV = "BREAKEVEN_DATA_DIR"
 #: bits per weight may differ from file_size_gb x 8 / total_params_b by this share (GGUF files
 #: hold metadata and keep some tensors at other widths) before the row is rejected as a mismatch
 BITS_PER_WEIGHT_TOLERANCE = 0.25
+
+#: columns a file may have at most, known and ignored ones together (the widest has about 25)
+MAX_COLUMNS = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -257,12 +261,16 @@ def parse_rows(
         return ParsedRows(
             [], [Problem(label, None, "", f"empty file (expected a header row: {', '.join(spec.columns)})")], []
         )
+    if len(header) > MAX_COLUMNS:
+        return ParsedRows(
+            [], [Problem(label, 1, "", f"{len(header):,} columns; a {spec.name} has at most {MAX_COLUMNS}")], []
+        )
     header = [h.strip() for h in header]
     reader.fieldnames = header
     known = set(spec.columns)
     unknown = [h for h in header if h not in known]
     missing = [c for c in spec.required if c not in header]
-    duplicated = sorted({h for h in header if header.count(h) > 1})
+    duplicated = sorted(h for h, count in collections.Counter(header).items() if count > 1)
     if unknown and unknown_columns == "error":
         problems.append(Problem(label, 1, "", f"unknown column(s) {', '.join(map(repr, unknown))}"))
     if missing:

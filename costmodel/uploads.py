@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from .catalog import BUILDS, MODELS, PRICES, QUANTS, Catalog, FileSpec, Problem, parse_rows
 from .errors import CostModelError
-from .store import EXPORT_FORMAT, EXPORT_VERSION, MAX_NAME
+from .store import EXPORT_FORMAT, EXPORT_VERSION, check_name
 from .views import Inputs
 
 #: uploads larger than this are refused before they are read (the catalogue's files are ~50 kB)
@@ -76,6 +76,22 @@ def _text(data: bytes, label: str) -> str:
         raise CostModelError(
             f"{label}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8 CSV"
         ) from None
+
+
+def read_json(text: str | bytes, label: str) -> Any:
+    """``text`` parsed as JSON, or a ``CostModelError`` naming ``label`` and the reason.
+
+    Beyond malformed JSON this refuses what Python's parser cannot take: nesting too deep for its
+    recursion limit and integers longer than its 4,300-digit limit.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CostModelError(f"{label}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise CostModelError(f"{label}: JSON nested too deeply to read") from None
+    except (ValueError, OverflowError):  # e.g. an integer of more than 4,300 digits
+        raise CostModelError(f"{label}: JSON holds a number too large to read") from None
 
 
 def _refuse_other_delimiters(text: str, label: str) -> None:
@@ -140,11 +156,7 @@ def parse_scenarios(data: bytes, label: str, catalog: Catalog) -> Upload:
     A scenario is rejected when a field is out of range or names a model, quant, build or API
     offering that ``catalog`` does not hold; ``accepted`` holds ``(name, Inputs)`` pairs.
     """
-    text = _text(data, label)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CostModelError(f"{label}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    doc = read_json(_text(data, label), label)
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise CostModelError(f'{label}: not a breakeven scenarios file (expected "format": "{EXPORT_FORMAT}")')
     if doc.get("version") != EXPORT_VERSION:
@@ -164,10 +176,12 @@ def parse_scenarios(data: bytes, label: str, catalog: Catalog) -> Upload:
         ):
             problems.append(Problem(where, None, "", 'needs a "name" (text) and "inputs" (an object)'))
             continue
-        name = item["name"].strip()
-        why = cell_problem("name", name) or (
-            None if 0 < len(name) <= MAX_NAME else f"name must be 1-{MAX_NAME} characters"
-        )
+        try:  # the store's own check, so that a name listed as valid is one the store takes
+            name = check_name(item["name"])
+        except CostModelError as exc:
+            problems.append(Problem(where, None, "name", str(exc).removeprefix("scenario name: ")))
+            continue
+        why = cell_problem("name", name)
         if why:
             problems.append(Problem(where, None, "name", why))
             continue

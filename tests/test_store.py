@@ -41,7 +41,7 @@ def test_save_list_load_rename_duplicate_delete(store):
 def test_saving_again_keeps_the_creation_time(store):
     first = store.save_scenario("a", Inputs())
     time.sleep(0.01)
-    second = store.save_scenario("a", Inputs(input_share=0.5))
+    second = store.save_scenario("a", Inputs(input_share=0.5), replace=True)
     assert second.created_at == first.created_at and second.updated_at > first.updated_at
     assert store.load_scenario("a").input_share == 0.5
 
@@ -86,7 +86,7 @@ def test_export_and_import_document(store):
 def test_a_batch_save_is_all_or_nothing(store):
     store.save_scenario("taken", Inputs())
     with pytest.raises(cm.CostModelError, match="exists already"):
-        store.save_scenarios([("new one", Inputs()), ("taken", Inputs())], overwrite=False)
+        store.save_scenarios([("new one", Inputs()), ("taken", Inputs())])
     assert [s.name for s in store.scenarios()] == ["taken"]
 
 

@@ -176,7 +176,7 @@ def test_bad_scenarios_are_rejected_one_by_one(catalog):
     assert reasons(upload) == [
         "s.json scenario 2 (range), input_share: must be <= 1, got 7",
         "s.json scenario 3 (ids): unknown build 'no-such-box'",
-        "s.json scenario 4, name: holds an HTML or script tag",
+        "s.json scenario 4, name: '<b>x</b>' may not hold '<', '>' or control characters",
         "s.json scenario 5, name: 'ok' appears twice in the file",
         's.json scenario 6: needs a "name" (text) and "inputs" (an object)',
     ]

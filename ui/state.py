@@ -9,18 +9,23 @@ additions, and says once that saving is off and why.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 import streamlit as st
 
 import costmodel as cm
 from costmodel.catalog import with_snapshot
-from costmodel.store import Store, StoreError, default_path
+from costmodel.store import MAX_ADDED, Store, StoreError, default_path
+from ui import text
 
 CUSTOM_BUILDS = "custom_builds"
 CUSTOM_PRICES = "custom_prices"
 CUSTOM_MODELS = "custom_models"
 FETCHED_SNAPSHOT = "fetched_snapshot"
+_FINGERPRINT = "_catalog_fingerprint"
+_CHECKED = "_store_checked"
 _KIND = {CUSTOM_BUILDS: cm.Build, CUSTOM_PRICES: cm.ApiPrice, CUSTOM_MODELS: cm.Model}
+_KEY = {CUSTOM_BUILDS: "build_id", CUSTOM_PRICES: "price_id", CUSTOM_MODELS: "model_id"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,23 +35,37 @@ def base_catalog() -> cm.Catalog:
 
 
 @st.cache_resource(show_spinner=False)
-def _open(path: str) -> Store | StoreError:
+def _open(path: str) -> Store:
+    """The store at ``path``, opened once per server; a failure is not cached (the next session tries again)."""
+    return Store(path)
+
+
+def _opened() -> Store | StoreError:
     try:
-        return Store(path)
+        return _open(str(default_path()))
     except StoreError as exc:
         return exc
 
 
 def store() -> Store | None:
     """The user's store, or None when it cannot be used (``store_problem`` says why)."""
-    opened = _open(str(default_path()))
-    return opened if isinstance(opened, Store) else None
+    opened = _opened()
+    return opened if isinstance(opened, Store) and store_problem() is None else None
 
 
 def store_problem() -> str | None:
-    """Why saving is off, or None."""
-    opened = _open(str(default_path()))
-    return None if isinstance(opened, Store) else str(opened)
+    """Why saving is off, or None. The file is checked once per session: one damaged while the
+    server runs turns saving off for the sessions that start after, with this message."""
+    opened = _opened()
+    if not isinstance(opened, Store):
+        return str(opened)
+    if _CHECKED not in st.session_state:
+        try:
+            opened.check()
+            st.session_state[_CHECKED] = None
+        except StoreError as exc:
+            st.session_state[_CHECKED] = str(exc)
+    return st.session_state[_CHECKED]
 
 
 def custom(kind: str) -> dict:
@@ -67,17 +86,23 @@ def save(kind: str, *objects: cm.Build | cm.ApiPrice | cm.Model) -> str | None:
     Returns why they could not be saved for later sessions, or None.
     """
     table = custom(kind)
+    most = MAX_ADDED[kind.removeprefix("custom_")]
+    adding = {getattr(obj, _KEY[kind]) for obj in objects}
+    if len(set(table) | adding) > most:
+        raise cm.CostModelError(
+            f"at most {most:,} {kind.removeprefix('custom_')} may be added; {len(table):,} are added already and "
+            f"this adds {len(adding - set(table)):,}: delete some or add fewer"
+        )
     saved = store()
     problem = store_problem()
     if saved is not None:
         try:
             saved.save(*objects)
-        except (StoreError, OSError) as exc:
+        except StoreError as exc:
             problem = str(exc)
     for obj in objects:
-        key = getattr(obj, {CUSTOM_BUILDS: "build_id", CUSTOM_PRICES: "price_id", CUSTOM_MODELS: "model_id"}[kind])
-        table[key] = obj
-    st.session_state["catalog_version"] = st.session_state.get("catalog_version", 0) + 1
+        table[getattr(obj, _KEY[kind])] = obj
+    st.session_state.pop(_FINGERPRINT, None)
     return problem
 
 
@@ -88,9 +113,27 @@ def saved_message(problem: str | None, done: str) -> str:
     )
 
 
-def version() -> int:
-    """A number that changes whenever this session's builds, prices or models change (a cache key)."""
-    return st.session_state.get("catalog_version", 0)
+def use_snapshot(snapshot: object) -> None:
+    """Price this session with a newer genai-prices snapshot (fetched by the Prices page)."""
+    st.session_state[FETCHED_SNAPSHOT] = snapshot
+    st.session_state.pop(_FINGERPRINT, None)
+
+
+def fingerprint() -> str:
+    """A cache key for the catalogue this session sees: a hash of the user's builds, prices and
+    models and of the snapshot in use. Two sessions with the same additions share cached views;
+    a session whose additions differ never sees another's."""
+    if _FINGERPRINT not in st.session_state:
+        digest = hashlib.sha256()
+        for kind in (CUSTOM_BUILDS, CUSTOM_PRICES, CUSTOM_MODELS):
+            for key, obj in sorted(custom(kind).items()):
+                digest.update(f"{kind}\0{key}\0".encode())
+                digest.update(obj.model_dump_json().encode())
+        fetched = st.session_state.get(FETCHED_SNAPSHOT)
+        if fetched is not None:
+            digest.update(f"snapshot\0{fetched.version}\0{len(fetched.prices)}".encode())
+        st.session_state[_FINGERPRINT] = digest.hexdigest()[:24]
+    return st.session_state[_FINGERPRINT]
 
 
 @st.cache_resource(show_spinner=False)
@@ -127,6 +170,6 @@ def storage_banner() -> None:
     st.session_state["_storage_banner_shown"] = True
     problem = store_problem()
     if problem:
-        st.warning(f"Saving is off for this session: {problem}. The catalogue in data/ works as usual.")
+        text.warning(f"Saving is off for this session: {problem}. The catalogue in data/ works as usual.")
     for warning in st.session_state.get("store_warnings", []):
-        st.warning(f"A saved item could not be read: {warning}")
+        text.warning(f"A saved item could not be read: {warning}")
