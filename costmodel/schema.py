@@ -51,6 +51,12 @@ LongText = Annotated[str, Field(max_length=8000)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Confidence = Literal["sourced", "derived", "estimate", "mixed"]
 
+#: The slowest speed a scenario may state [tokens/s]: a token every 17 minutes. Below it (down to
+#: subnormal floats) the sums lose every digit and give NaN.
+MIN_TOK_S = 1e-3
+#: The slowest memory and compute a build may have [GB/s] and [TFLOPS], for the same reason.
+MIN_GBS, MIN_TFLOPS = 0.1, 1e-3
+
 #: Share of unified memory the GPU may wire by default when a build does not say. macOS caps
 #: GPU-wired memory (``iogpu.wired_limit_mb``) at about 75% of RAM on large-memory Macs; see
 #: ``data/builds.csv`` for the sources of each build's figure.
@@ -94,16 +100,16 @@ class Build(_Provenance):
     gpu_name: Text | None = None
     gpu_count: Annotated[int, Field(ge=0, le=256)] = 1
     vram_gb_per_gpu: Annotated[float, Field(gt=0, le=4096)] | None = None
-    vram_bandwidth_gbs: Annotated[float, Field(gt=0, le=100_000)] | None = None
-    gpu_fp16_tflops: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    vram_bandwidth_gbs: Annotated[float, Field(ge=MIN_GBS, le=100_000)] | None = None
+    gpu_fp16_tflops: Annotated[float, Field(ge=MIN_TFLOPS, le=100_000)] | None = None
     gpu_backend: Literal["cuda", "rocm", "vulkan", "metal", "cpu"] | None = None
     multi_gpu_mode: Literal["layer", "tensor"] = "layer"
     interconnect: Literal["pcie", "nvlink", "none"] = "none"
     unified_memory: bool = False
     gpu_usable_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
     system_ram_gb: Annotated[float, Field(gt=0, le=1_000_000)]
-    ram_bandwidth_gbs: Annotated[float, Field(gt=0, le=100_000)]
-    cpu_tflops: Annotated[float, Field(gt=0, le=10_000)] | None = None
+    ram_bandwidth_gbs: Annotated[float, Field(ge=MIN_GBS, le=100_000)]
+    cpu_tflops: Annotated[float, Field(ge=MIN_TFLOPS, le=10_000)] | None = None
     power_load_w: Annotated[float, Field(gt=0, le=1_000_000)]
     power_idle_w: Annotated[float, Field(ge=0, le=1_000_000)]
     lifetime_months: Annotated[int, Field(gt=0, le=240)] = 48
@@ -295,8 +301,8 @@ class Scenario(_Frozen):
     electricity_usd_per_kwh: Annotated[float, Field(ge=0, le=10)] = 0.15
     horizon_months: Annotated[int, Field(ge=1, le=240)] = 60
     hours_per_day: Annotated[float, Field(gt=0, le=24)] = 24.0
-    decode_tok_s: Annotated[float, Field(gt=0, le=1_000_000)] | None = None
-    prefill_tok_s: Annotated[float, Field(gt=0, le=10_000_000)] | None = None
+    decode_tok_s: Annotated[float, Field(ge=MIN_TOK_S, le=1_000_000)] | None = None
+    prefill_tok_s: Annotated[float, Field(ge=MIN_TOK_S, le=10_000_000)] | None = None
     dual_use_share: Share = 1.0
     maintenance_usd_per_month: Annotated[float, Field(ge=0, le=1_000_000)] = 0.0
     overflow_price: ApiPrice | None = None

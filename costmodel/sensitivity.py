@@ -37,7 +37,7 @@ from .errors import CostModelError
 from .fit import check_fit
 from .ownership import electricity_usd, hours_per_token, machine_age_months, powered_hours_per_month, replacement_months
 from .pricing import blended_usd_per_mtok
-from .schema import ApiPrice, Scenario
+from .schema import MIN_TOK_S, ApiPrice, Scenario
 from .units import TOKENS_PER_MTOK
 
 #: every input that can be varied, in the order draws are taken
@@ -76,7 +76,7 @@ _BOUNDS: dict[str, tuple[float, float, bool]] = {
     "electricity_usd_per_kwh": (0.0, 10.0, True),
     "capex_usd": (0.0, 100_000_000.0, False),
     "resale_fraction": (0.0, 1.0, True),
-    "decode_tok_s": (0.0, 1_000_000.0, False),
+    "decode_tok_s": (MIN_TOK_S, 1_000_000.0, True),
     "api_price": (0.0, 100.0, False),
     "tokens_per_month": (0.0, 1e13, True),
     "input_share": (0.0, 1.0, True),

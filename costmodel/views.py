@@ -13,7 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .catalog import Catalog, lookup
 from .errors import CostModelError
-from .schema import Usage, _Frozen
+from .schema import MIN_TOK_S, Usage, _Frozen
 from .study import Study, compare_builds
 
 ARTICLE_BUILDS = ("mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12", "mac-studio-192gb")
@@ -72,7 +72,7 @@ class Inputs(_Frozen):
     raise_gpu_memory_cap: bool = True
     api_price_change_per_year: _bounded("api_price_change_per_year") = 0.0
     quality_adjusted: bool = False
-    decode_tok_s: dict[str, Annotated[float, Field(gt=0, le=MAX_MEASURED_TOK_S)]] = Field(default_factory=dict)
+    decode_tok_s: dict[str, Annotated[float, Field(ge=MIN_TOK_S, le=MAX_MEASURED_TOK_S)]] = Field(default_factory=dict)
 
     @field_validator("build_id", "price_id")
     @classmethod

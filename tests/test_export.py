@@ -54,6 +54,12 @@ def test_png_button_config_is_2x_with_the_file_name():
     assert config["toImageButtonOptions"] == {"format": "png", "filename": "breakeven-glm", "scale": 2}
 
 
-@pytest.mark.parametrize("value", [0, 1e6, 3e6, 1e10])
-def test_token_steps_round_trip_through_the_url(value):
-    assert params.nearest_token_step(float(params.dump("tokens_per_month", value))) == value
+@pytest.mark.parametrize("value", [0, 1e6, 3e6, 12_345_678, 1e10])
+def test_token_volumes_round_trip_through_the_url(value):
+    assert (
+        params.from_url({"tokens_per_month": params.dump("tokens_per_month", value)}, cm.load_catalog()).values[
+            "tokens_per_month"
+        ]
+        == value
+    )
+    assert value in params.token_steps(value)

@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import costmodel as cm
+from costmodel.schema import MIN_TOK_S
 from costmodel.study import format_tokens
 
-from costmodel.views import ARTICLE_BUILDS, MAX_MEASURED_TOK_S, RANGES, Inputs
+from costmodel.views import ARTICLE_BUILDS, MAX_BUILDS, MAX_MEASURED_TOK_S, MAX_PRICES, RANGES, Inputs
 
 #: the token-volume slider: 0, then 1, 1.5, 2, 3, 4, 5, 7 per decade from 1 M to 10 B
 TOKEN_STEPS: tuple[float, ...] = (
@@ -26,16 +27,7 @@ DEFAULTS: dict[str, Any] = {
     key: list(value) if isinstance(value, tuple) else value for key, value in Inputs().model_dump().items()
 }
 
-__all__ = ["ARTICLE_BUILDS", "DEFAULTS", "MAX_MEASURED_TOK_S", "RANGES", "TOKEN_STEPS"]
-
-
-def nearest_token_step(value: float) -> float:
-    """The slider step closest to ``value`` (on a log scale; 0 stays 0)."""
-    if value <= 0:
-        return 0.0
-    import math
-
-    return min(TOKEN_STEPS[1:], key=lambda step: abs(math.log(step) - math.log(value)))
+__all__ = ["ARTICLE_BUILDS", "DEFAULTS", "MAX_BUILDS", "MAX_MEASURED_TOK_S", "MAX_PRICES", "RANGES", "TOKEN_STEPS"]
 
 
 def _number(key: str) -> Callable[[str], float]:
@@ -54,7 +46,15 @@ def _tokens(raw: str) -> float:
     value = float(raw)
     if not 0 <= value <= 1e10:
         raise ValueError("must be within 0-10 B tokens a month")
-    return nearest_token_step(value)
+    return float(round(value))
+
+
+def token_steps(value: float) -> tuple[float, ...]:
+    """The volume slider's steps, with ``value`` among them when it lies between two (a saved
+    scenario or a link may hold 12,345,678 tokens: it is shown as it is, never as 0)."""
+    if value in TOKEN_STEPS or not 0 <= value <= TOKEN_STEPS[-1]:
+        return TOKEN_STEPS
+    return tuple(sorted({*TOKEN_STEPS, float(value)}))
 
 
 def _bool(raw: str) -> bool:
@@ -87,8 +87,8 @@ def _speeds(builds: Mapping[str, Any]) -> Callable[[str], dict[str, float]]:
             if build_id not in builds:
                 raise ValueError(f"unknown build {build_id}")
             value = float(number)
-            if not 0 < value <= MAX_MEASURED_TOK_S:
-                raise ValueError(f"measured speed must be within 0-{MAX_MEASURED_TOK_S:g} tok/s")
+            if not MIN_TOK_S <= value <= MAX_MEASURED_TOK_S:
+                raise ValueError(f"measured speed must be within {MIN_TOK_S:g}-{MAX_MEASURED_TOK_S:g} tok/s")
             out[build_id] = value
         return out
 
@@ -149,23 +149,52 @@ def from_url(query: Mapping[str, str], cat: cm.Catalog) -> Loaded:
         if key == "quant":
             continue
         if key not in parsers:
-            notices.append(f"The link's parameter {key!r} is not an input of this page; ignored.")
+            notices.append(f"The link's parameter {shorten(key)!r} is not an input of this page; ignored.")
             continue
         try:
             values[key] = parsers[key](raw)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             notices.append(
-                f"The link's {key}={raw!r} is not valid ({exc}); using the default {shown(key, DEFAULTS[key])}."
+                f"The link's {key}={shorten(raw)!r} is not valid ({shorten(str(exc), 120)}); "
+                f"using the default {shown(key, DEFAULTS[key])}."
             )
     quants = cat.models[values["model_id"]].quants
     default_quant = default_quant_of(cat.models[values["model_id"]])
     raw_quant = query.get("quant")
     if raw_quant is not None and raw_quant not in quants:
-        notices.append(f"The link's quant={raw_quant!r} is not a quant of {values['model_id']}; using {default_quant}.")
+        notices.append(
+            f"The link's quant={shorten(raw_quant)!r} is not a quant of {values['model_id']}; using {default_quant}."
+        )
     values["quant"] = raw_quant if raw_quant in quants else default_quant
-    measured = values["decode_tok_s"]
-    values["decode_tok_s"] = {b: v for b, v in measured.items() if b in values["build_id"]}
+    notices += clamp(values, cat)
     return Loaded(values, notices)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a notice (a link can carry kilobytes)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clamp(values: dict[str, Any], cat: cm.Catalog) -> list[str]:
+    """Bring ``values`` within what one view can compute, in place; a notice for each change.
+
+    More builds or API offerings than a view compares keep the first ones; a context longer than
+    the model's keeps the model's maximum; measured speeds of builds not compared are dropped.
+    """
+    notices = []
+    for key, most, what in (("build_id", MAX_BUILDS, "builds"), ("price_id", MAX_PRICES, "API offerings")):
+        if len(values[key]) > most:
+            notices.append(f"One view compares at most {most} {what}; the first {most} of {len(values[key])} are kept.")
+            values[key] = list(values[key][:most])
+    model = cat.models.get(values["model_id"])
+    if model is not None and values["context_tokens"] > model.max_context_tokens:
+        notices.append(
+            f"{model.name} reads at most {model.max_context_tokens:,} tokens of context; "
+            f"the context is set to that instead of {values['context_tokens']:,}."
+        )
+        values["context_tokens"] = model.max_context_tokens
+    values["decode_tok_s"] = {b: v for b, v in values["decode_tok_s"].items() if b in values["build_id"]}
+    return notices
 
 
 def default_quant_of(model: cm.Model) -> str:
