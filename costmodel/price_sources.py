@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import json
 import re
 import statistics
 from collections.abc import Iterable, Mapping
@@ -134,23 +133,40 @@ def snapshot_prices() -> Snapshot:
     return _convert(providers, genai_prices.__version__)
 
 
-def fetch_newer(timeout_s: float = 3.0, url: str | None = None) -> Snapshot:
-    """The latest snapshot from the genai-prices project, or a ``CostModelError`` saying why not."""
+def fetch_newer(today: dt.date, deadline_s: float = 3.0, url: str | None = None) -> Snapshot:
+    """The latest snapshot from the genai-prices project, or a ``CostModelError`` saying why not.
+
+    ``deadline_s`` [s] bounds the whole fetch, however slowly a server dribbles its answer (each
+    read's own timeout alone would let a slow server hold the caller for minutes). ``today`` names
+    the snapshot's version.
+    """
+    import threading
+
     import genai_prices
     import httpx2
     from genai_prices.update_prices import UpdatePrices
 
-    updater = UpdatePrices(request_timeout=httpx2.Timeout(timeout_s, connect=timeout_s))
+    updater = UpdatePrices(request_timeout=httpx2.Timeout(deadline_s, connect=deadline_s))
     if url is not None:
         updater = dataclasses.replace(updater, url=url)
-    try:
-        fetched = updater.fetch()
-    except Exception as exc:  # any network failure: say so plainly, keep the bundled snapshot
-        raise CostModelError(
-            f"could not fetch newer prices from {updater.url} ({type(exc).__name__}: {exc}); "
-            "the prices bundled with genai-prices stay in use"
-        ) from None
-    return _convert(fetched.providers, f"{genai_prices.__version__}, updated {dt.date.today()}")
+    outcome: dict[str, Any] = {}
+
+    def fetch() -> None:
+        try:
+            outcome["snapshot"] = updater.fetch()
+        except Exception as exc:  # any network failure: reported below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=fetch, name="fetch-newer-prices", daemon=True)
+    worker.start()
+    worker.join(deadline_s)
+    kept = "the prices bundled with genai-prices stay in use"
+    if worker.is_alive():  # left to finish or time out on its own; its answer is ignored
+        raise CostModelError(f"no complete answer from {updater.url} within {deadline_s:g} s; {kept}")
+    if "error" in outcome:
+        exc = outcome["error"]
+        raise CostModelError(f"could not fetch newer prices from {updater.url} ({type(exc).__name__}: {exc}); {kept}")
+    return _convert(outcome["snapshot"].providers, f"{genai_prices.__version__}, updated {today}")
 
 
 def price_at(history: tuple[PriceChange, ...], day: dt.date) -> ApiPrice | None:
@@ -227,21 +243,74 @@ def link_open_weights(
 # --- LiteLLM's model_prices_and_context_window.json ------------------------------------------------
 
 
-def litellm_prices(data: bytes | str, label: str, as_of: dt.date | None = None) -> tuple[list[ApiPrice], list[Problem]]:
+#: output price over input price of real offerings stays well inside this range; a per-1,000-token
+#: figure in one of the two fields moves it by 1,000
+PLAUSIBLE_OUTPUT_OVER_INPUT = (1 / 50, 50.0)
+#: a converted price this many times the catalogue's median for the same model is a unit slip
+PLAUSIBLE_TIMES_CATALOGUE = 30.0
+
+
+def _times(ratio: float) -> str:
+    """``4000.0`` -> ``'4,000'``, ``0.001`` -> ``'0.001'``."""
+    return f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.2g}"
+
+
+def _unit_slip(per_mtok: Mapping[str, float | None], known: list[ApiPrice]) -> str | None:
+    """Why converted prices look 1,000 times off, or None.
+
+    Checked three ways: each price within ``PLAUSIBLE_USD_PER_MTOK``; output against input
+    (``PLAUSIBLE_OUTPUT_OVER_INPUT``; cached input never dearer than input); and against the
+    median of the catalogue's offerings of the same model, where it has any.
+    """
+    low, high = PLAUSIBLE_USD_PER_MTOK
+    names = {
+        "input_cost_per_token": "input",
+        "output_cost_per_token": "output",
+        "cache_read_input_token_cost": "cached input",
+    }
+    for key, value in per_mtok.items():
+        if value is not None and value != 0 and not low <= value <= high:
+            return f"{names[key]} ${value:,.4g} per million tokens is outside ${low:g}-${high:,.0f}"
+    inp, out, cached = (per_mtok[k] for k in names)
+    if inp and out and not PLAUSIBLE_OUTPUT_OVER_INPUT[0] <= out / inp <= PLAUSIBLE_OUTPUT_OVER_INPUT[1]:
+        return f"output ${out:,.4g} is {_times(out / inp)} x input ${inp:,.4g} per million tokens"
+    if inp and cached and cached > inp:
+        return f"cached input ${cached:,.4g} is dearer than input ${inp:,.4g} per million tokens"
+    if known and inp:
+        median = statistics.median(p.input_usd_per_mtok for p in known if p.input_usd_per_mtok > 0)
+        ratio = inp / median
+        if not 1 / PLAUSIBLE_TIMES_CATALOGUE <= ratio <= PLAUSIBLE_TIMES_CATALOGUE:
+            return (
+                f"input ${inp:,.4g} per million tokens is {_times(ratio)} x the ${median:,.4g} that "
+                f"{len(known)} catalogue offering(s) of this model charge"
+            )
+    return None
+
+
+def litellm_prices(
+    data: bytes | str,
+    label: str,
+    as_of: dt.date,
+    reference: Mapping[str, ApiPrice] | None = None,
+) -> tuple[list[ApiPrice], list[Problem]]:
     """Chat models of a LiteLLM price file as ``ApiPrice``s [per-token prices x 1,000,000].
 
-    ``"input_cost_per_token": 1.4e-06`` is $1.40 per million tokens. A converted price outside
-    ``PLAUSIBLE_USD_PER_MTOK`` is rejected as a unit slip (a per-1,000-token figure in a per-token
-    field reads 1,000 times too dear).
+    ``"input_cost_per_token": 1.4e-06`` is $1.40 per million tokens. A per-1,000-token figure in a
+    per-token field reads 1,000 times too dear: a row is rejected as such a slip when a converted
+    price leaves ``PLAUSIBLE_USD_PER_MTOK``, when output and input disagree by far more than real
+    offerings do, or when it is ``PLAUSIBLE_TIMES_CATALOGUE`` times off the offerings of the same
+    model in ``reference`` (the catalogue's prices, matched by ``normalise_model_name``).
+    ``as_of`` is the date the prices are taken to hold from [date].
     """
-    try:
-        doc = json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise CostModelError(f"{label}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    from .uploads import read_json
+
+    doc = read_json(data, label)
     if not isinstance(doc, dict):
         raise CostModelError(f"{label}: expected an object of model names")
     accepted, problems = [], []
-    low, high = PLAUSIBLE_USD_PER_MTOK
+    by_model: dict[str, list[ApiPrice]] = {}
+    for price in (reference or {}).values():
+        by_model.setdefault(normalise_model_name(price.model), []).append(price)
     for name, entry in doc.items():
         if name == "sample_spec" or not isinstance(entry, dict) or entry.get("mode", "chat") != "chat":
             continue
@@ -253,23 +322,15 @@ def litellm_prices(data: bytes | str, label: str, as_of: dt.date | None = None) 
             if per_token["input_cost_per_token"] is None or per_token["output_cost_per_token"] is None:
                 continue
             per_mtok = {k: None if v is None else round(float(v) * 1e6, 10) for k, v in per_token.items()}
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             problems.append(Problem(label, None, name, "prices must be numbers"))
-            continue
-        slips = [k for k, v in per_mtok.items() if v is not None and v != 0 and not low <= v <= high]
-        if slips:
-            problems.append(
-                Problem(
-                    label,
-                    None,
-                    name,
-                    f"{slips[0]} = {per_token[slips[0]]} per token is "
-                    f"${per_mtok[slips[0]]:,.4g} per million tokens: a per-1,000-token figure?",
-                )
-            )
             continue
         provider = str(entry.get("litellm_provider") or "litellm")
         model = name.split("/", 1)[1] if name.startswith(provider + "/") else name
+        slip = _unit_slip(per_mtok, by_model.get(normalise_model_name(model), []))
+        if slip:
+            problems.append(Problem(label, None, name, f"{slip}: a per-1,000-token figure in a per-token field?"))
+            continue
         try:
             accepted.append(
                 ApiPrice(
@@ -281,7 +342,7 @@ def litellm_prices(data: bytes | str, label: str, as_of: dt.date | None = None) 
                     cached_input_usd_per_mtok=per_mtok["cache_read_input_token_cost"],
                     origin="user",
                     source=f"LiteLLM price file {label}",
-                    as_of=as_of or dt.date.today(),
+                    as_of=as_of,
                 )
             )
         except CostModelError as exc:

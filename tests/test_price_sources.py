@@ -92,7 +92,7 @@ def test_offline_the_check_for_newer_prices_says_so_quickly():
         port = s.getsockname()[1]
     start = time.monotonic()
     with pytest.raises(cm.CostModelError, match=r"could not fetch newer prices from http://127\.0\.0\.1:\d+/.*bundled"):
-        fetch_newer(timeout_s=2.0, url=f"http://127.0.0.1:{port}/prices.json")
+        fetch_newer(dt.date(2026, 12, 1), deadline_s=2.0, url=f"http://127.0.0.1:{port}/prices.json")
     assert time.monotonic() - start < 10
 
 
@@ -151,15 +151,13 @@ def test_litellm_per_token_prices_become_per_million():
 
 def test_litellm_per_thousand_slip_is_caught():
     # 0.0014 in a per-token field is $1,400 per million tokens: a per-1,000-token price typed in
-    _, rejected = litellm_prices(json.dumps(LITELLM), "prices.json")
+    _, rejected = litellm_prices(json.dumps(LITELLM), "prices.json", dt.date(2026, 11, 28))
     [problem] = rejected
     assert problem.column == "slip"
-    assert "input_cost_per_token = 0.0014 per token is $1,400 per million tokens: a per-1,000-token figure?" in str(
-        problem
-    )
+    assert "input $1,400 per million tokens is outside $0.001-$1,000: a per-1,000-token figure" in str(problem)
     assert PLAUSIBLE_USD_PER_MTOK[1] < 1400
 
 
 def test_litellm_file_that_is_not_json():
     with pytest.raises(cm.CostModelError, match="prices.json: not JSON"):
-        litellm_prices(b"{oops", "prices.json")
+        litellm_prices(b"{oops", "prices.json", dt.date(2026, 11, 28))
