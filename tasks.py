@@ -20,8 +20,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
-PORT = os.environ.get("BREAKEVEN_PORT", "8501")
-ADDRESS = os.environ.get("BREAKEVEN_ADDRESS", "127.0.0.1")
+LOOPBACK = "127.0.0.1"
+
+
+def server_address(env: dict[str, str] | os._Environ = os.environ) -> tuple[str, str | None]:
+    """The address to serve on, and a warning when it is reachable from other machines.
+
+    ``BREAKEVEN_ADDRESS`` unset or empty means loopback only: Streamlit would read an empty
+    address as every interface.
+    """
+    address = (env.get("BREAKEVEN_ADDRESS") or "").strip() or LOOPBACK
+    if address in (LOOPBACK, "localhost", "::1") or address.startswith("127."):
+        return address, None
+    return address, (
+        f"BREAKEVEN_ADDRESS={address}: the dashboard is served to other machines on the network, "
+        "not only to this one; there is no sign-in"
+    )
+
+
+def server_port(env: dict[str, str] | os._Environ = os.environ) -> str:
+    """``BREAKEVEN_PORT``, 8501 when unset or empty."""
+    return (env.get("BREAKEVEN_PORT") or "").strip() or "8501"
 
 
 def fail(message: str) -> None:
@@ -66,7 +85,12 @@ def ensure_requirements(requirements: str) -> None:
 def cmd_run(extra: list[str]) -> None:
     ensure_venv()
     ensure_requirements("requirements.txt")
-    print(f"breakeven: starting the dashboard at http://localhost:{PORT}", flush=True)
+    address, warning = server_address()
+    port = server_port()
+    if warning:
+        print(f"breakeven: WARNING: {warning}", file=sys.stderr, flush=True)
+    shown = "localhost" if warning is None else address
+    print(f"breakeven: starting the dashboard at http://{shown}:{port}", flush=True)
     os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
     os.execv(
         str(PY),
@@ -77,9 +101,9 @@ def cmd_run(extra: list[str]) -> None:
             "run",
             str(ROOT / "app.py"),
             "--server.address",
-            ADDRESS,
+            address,
             "--server.port",
-            PORT,
+            port,
             "--server.headless",
             "true",
             "--browser.gatherUsageStats",
