@@ -7,15 +7,14 @@ Each test here starts its own server (its own store), so that what it adds or br
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from browser_kit import CHART_DRAWN, ERROR, EXCEPTION, IDLE, TIMEOUT_MS, WARNING, open_view, screenshot
+from faults import damage, tmpfs
 from hostile import EVIL, HOSTILE, NAMES, fuzz_strings
 from live_server import ROOT, chromium_path, running_app
 from playwright.sync_api import Page, expect
@@ -151,29 +150,9 @@ def test_a_model_with_a_short_context_and_oversized_links_clamp_with_a_notice(pa
 
 @pytest.fixture
 def tiny_home(tmp_path) -> Iterator[Path]:
-    """A 1 MB tmpfs as the store's home (a disk that can fill); needs root, as CI runs."""
-    home = tmp_path / "tiny"
-    home.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(home)], capture_output=True)
-    assert done.returncode == 0, f"cannot mount a tmpfs for the store-fault tests: {done.stderr.decode()}"
-    yield home
-    subprocess.run(["umount", "-l", str(home)], check=False)
-
-
-def damage(kind: str, path: Path) -> None:
-    for extra in path.parent.glob(path.name + "-*"):
-        extra.unlink()
-    if kind == "truncate":
-        os.truncate(path, 100)
-    elif kind == "garbage":
-        with path.open("r+b") as f:
-            f.seek(100)
-            f.write(os.urandom(path.stat().st_size - 100))
-    elif kind == "delete":
-        path.unlink()
-    elif kind == "directory":
-        path.unlink()
-        path.mkdir()
+    """A 1 MB tmpfs as the store's home: a disk that can fill."""
+    with tmpfs(tmp_path / "tiny") as home:
+        yield home
 
 
 def save_in_browser(page: Page, name: str) -> None:

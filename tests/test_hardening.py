@@ -14,13 +14,14 @@ import multiprocessing
 import os
 import re
 import sqlite3
-import subprocess
 import threading
 import time
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from faults import KINDS, damage, tmpfs
 from conftest import click, hand_build, hand_price, hand_scenario
 from hostile import HOSTILE, NAMES, raw_markers
 from hypothesis import given, settings
@@ -265,29 +266,11 @@ def test_a_store_file_the_process_may_not_read_is_a_store_error(tmp_path, monkey
 # --- 6. the store damaged while the app runs -------------------------------------------------------
 
 
-def _damage(kind: str, path: Path) -> None:
-    for extra in path.parent.glob(path.name + "-*"):
-        extra.unlink()
-    if kind == "truncate":
-        os.truncate(path, 100)
-    elif kind == "garbage":
-        with path.open("r+b") as f:
-            f.seek(100)
-            f.write(os.urandom(path.stat().st_size - 100))
-    elif kind == "delete":
-        path.unlink()
-    elif kind == "directory":
-        path.unlink()
-        path.mkdir()
-    elif kind == "replaced":
-        path.write_bytes(b"garbage" * 200)
-
-
-@pytest.mark.parametrize("kind", ["truncate", "garbage", "delete", "directory", "replaced"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_every_store_operation_on_a_damaged_file_is_a_store_error_and_nothing_is_created(tmp_path, kind):
     store = Store(tmp_path / "breakeven.sqlite3")
     store.save_scenario("kept", Inputs())
-    _damage(kind, store.path)
+    damage(kind, store.path)
     operations = {
         "scenarios": store.scenarios,
         "load": lambda: store.load_scenario("kept"),
@@ -319,14 +302,9 @@ def test_a_save_into_a_file_damaged_behind_sqlite_fails_instead_of_reporting_suc
 
 
 @pytest.fixture
-def small_tmpfs(tmp_path) -> Path:
-    """A 512 kB tmpfs: a full disk to save into (needs root, as CI runs; fails loudly otherwise)."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True)
-    assert done.returncode == 0, f"cannot mount a tmpfs for the disk-full test: {done.stderr.decode()}"
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+def small_tmpfs(tmp_path) -> Iterator[Path]:
+    with tmpfs(tmp_path / "tiny", "512k") as mount:
+        yield mount
 
 
 def test_a_full_disk_fails_the_save_with_a_message_and_keeps_what_was_saved(small_tmpfs):
@@ -351,7 +329,7 @@ def test_the_app_turns_saving_off_when_the_store_is_damaged_after_start(home):
     Store(home / "breakeven.sqlite3").save_scenario("kept", Inputs())
     first = app(page="pages/scenarios.py")
     assert not first.exception and not first.error
-    _damage("garbage", home / "breakeven.sqlite3")
+    damage("garbage", home / "breakeven.sqlite3")
     later = app()
     assert not later.exception
     assert any("Saving is off" in plain(w.value) for w in later.warning)
