@@ -25,7 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import costmodel as cm  # noqa: E402
-from costmodel.catalog import CalibrationPoint, load_calibration  # noqa: E402
+from costmodel.io.calibration import CalibrationPoint, load_calibration  # noqa: E402
 from costmodel.speed import DEFAULT_SPEED_PARAMS, SpeedParams  # noqa: E402
 
 BOUNDS = {
@@ -46,23 +46,7 @@ def params_of(x: dict[str, float]) -> SpeedParams:
 
 def speeds(points: list[CalibrationPoint], params: SpeedParams, which: str = "decode_tok_s") -> np.ndarray:
     """The model's decode (or prefill) speed at each point."""
-    return np.array(
-        [
-            getattr(
-                cm.estimate_speed(
-                    p.build,
-                    p.model,
-                    p.quant,
-                    p.context_tokens,
-                    kv_cache_dtype=p.kv_cache_dtype,
-                    raise_gpu_memory_cap=True,
-                    params=params,
-                ),
-                which,
-            )
-            for p in points
-        ]
-    )
+    return np.array([getattr(p.estimate(params), which) for p in points])
 
 
 def log_ratios(points: list[CalibrationPoint], params: SpeedParams) -> np.ndarray:

@@ -19,26 +19,18 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import costmodel as cm  # noqa: E402
-from costmodel.catalog import CalibrationPoint, load_calibration  # noqa: E402
+from costmodel.io.calibration import CalibrationPoint, load_calibration  # noqa: E402
 
 
 def naive_tok_s(point: CalibrationPoint) -> float:
     """0.65 x bandwidth / (active params x bits / 8): the rule of thumb, one device's bandwidth."""
-    b = point.build
+    b = point.hardware
     bandwidth = b.vram_bandwidth_gbs if (b.gpu_count > 0 and not b.unified_memory) else b.ram_bandwidth_gbs
     return 0.65 * bandwidth / (point.model.active_params_b * point.quant.bits_per_weight / 8)
 
 
 def estimate(point: CalibrationPoint, params: cm.SpeedParams = cm.speed.DEFAULT_SPEED_PARAMS) -> cm.Speed:
-    return cm.estimate_speed(
-        point.build,
-        point.model,
-        point.quant,
-        point.context_tokens,
-        kv_cache_dtype=point.kv_cache_dtype,
-        raise_gpu_memory_cap=True,
-        params=params,
-    )
+    return point.estimate(params)
 
 
 def errors(points: list[CalibrationPoint], params: cm.SpeedParams = cm.speed.DEFAULT_SPEED_PARAMS):

@@ -2,21 +2,26 @@
 
 Data flows one way:
 
-    data/*.csv -> catalog (the only reader of files) -> schema (frozen, bounded models)
-               -> fit, speed, pricing, ownership (pure functions) -> breakeven (results, curves)
-               -> sensitivity (tornado, Monte Carlo, API price trends)
+    data/*.csv -> io (every reader of files) -> schema (frozen, bounded models)
+               -> memory, speed, pricing, ownership (pure functions) -> engine (the monthly sums)
+               -> breakeven, study, sensitivity (results, numbers only) -> explain (words)
+               -> plots (figure specs, no arithmetic)
+
+The core (every module but ``io`` and ``plots``) reads no file, clock or network.
 
 =====================  =====================================================================
 ``load_catalog``       the validated catalogue of ``data/``: builds, models (with quants), prices
-``Build`` ...          ``Build``, ``Model``, ``Quant``, ``ApiPrice``, ``Usage``, ``Scenario``
+``Build`` ...          ``Hardware``, ``Build``, ``Model``, ``Quant``, ``ApiPrice``, ``Usage``, ``Scenario``
 ``compare``            local against API for a ``Scenario``: verdict, break-even, curve
+``explain``            a comparison's verdict in plain words
 ``volume_curve``       cost per million tokens against monthly volume, capacity marked
 ``compare_builds``     several builds against several APIs under one set of assumptions
+``study_of``           a ``StudyInputs`` (ids and assumptions, as saved) recomputed
 ``tornado``            each input over a range, one at a time: which guesses move the verdict
 ``monte_carlo``        10,000 scenarios drawn around one, vectorised: how likely the verdict holds
 ``price_trend_scenarios``  the curves and break-even under falling, flat and rising API prices
 ``blended_usd_per_mtok``  the price of a million tokens of an input/output/cached mix
-``check_fit``          whether a build holds a quant, and where the bytes live
+``check_fit``          whether a machine holds a quant, and where the bytes live
 ``estimate_speed``     decode and prefill speed, with the bandwidth ceiling
 ``kv_cache_gb``        KV-cache size at a context length
 ``CostModelError``     the one error class (a ``ValueError``)
@@ -33,13 +38,27 @@ Data flows one way:
 
 from __future__ import annotations
 
-from .breakeven import CURVE_COLUMNS, Comparison, Verdict, compare, price_trend_factors, volume_curve
-from .catalog import Catalog, load_catalog
+from .breakeven import CURVE_COLUMNS, Comparison, Verdict, compare, volume_curve
+from .catalog import Catalog
+from .engine import price_trend_factors
 from .errors import CostModelError
-from .fit import Fit, check_fit, kv_cache_gb
+from .explain import Explanation, explain
 from .glossary import GLOSSARY
+from .io.catalog import load_catalog
+from .memory import Fit, check_fit, kv_cache_gb
 from .pricing import blended_usd_per_mtok, sum_of_prices_usd
-from .schema import ApiPrice, Build, Claim, Model, Quant, Scenario, Usage
+from .schema import (
+    ApiPrice,
+    Assumptions,
+    Build,
+    Claim,
+    Hardware,
+    MemoryOptions,
+    Model,
+    Quant,
+    Scenario,
+    Usage,
+)
 from .sensitivity import (
     DEFAULT_TRENDS,
     MonteCarlo,
@@ -50,8 +69,8 @@ from .sensitivity import (
     price_trend_scenarios,
     tornado,
 )
-from .study import Study, compare_builds
 from .speed import Speed, SpeedParams, estimate_speed
+from .study import Study, StudyInputs, compare_builds, study_of
 from .units import HOURS_PER_MONTH, TOKENS_PER_MTOK
 
 __all__ = [
@@ -61,12 +80,16 @@ __all__ = [
     "HOURS_PER_MONTH",
     "TOKENS_PER_MTOK",
     "ApiPrice",
+    "Assumptions",
     "Build",
     "Catalog",
     "Claim",
     "Comparison",
     "CostModelError",
+    "Explanation",
     "Fit",
+    "Hardware",
+    "MemoryOptions",
     "Model",
     "MonteCarlo",
     "MonteCarloSummary",
@@ -74,8 +97,9 @@ __all__ = [
     "Quant",
     "Scenario",
     "Speed",
-    "Study",
     "SpeedParams",
+    "Study",
+    "StudyInputs",
     "Usage",
     "Verdict",
     "blended_usd_per_mtok",
@@ -84,11 +108,13 @@ __all__ = [
     "compare_builds",
     "default_uncertain",
     "estimate_speed",
+    "explain",
     "kv_cache_gb",
     "load_catalog",
     "monte_carlo",
     "price_trend_factors",
     "price_trend_scenarios",
+    "study_of",
     "sum_of_prices_usd",
     "tornado",
     "volume_curve",

@@ -165,6 +165,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "p50_usd": ("USD", "median cumulative cost over the draws"),
     "p90_usd": ("USD", "90th percentile of cumulative cost over the draws"),
     "trend": ("", "label of an API price trend"),
+    "holds": ("", "the build holds the quant at the context"),
     "probability_local_cheaper": ("0-1", "share of draws in which local costs less than the API at the horizon"),
     "share_paying_back": ("0-1", "share of draws whose cumulative costs cross within the horizon"),
     "share_over_capacity": ("0-1", "share of draws asking more tokens than the build serves in some month"),

@@ -86,8 +86,8 @@ def replacement_months(horizon_months: int, lifetime_months: int, replace_at_end
 
 
 def resale_value_usd(
-    capex_usd: float,
-    resale_fraction: float,
+    capex_usd: float | FloatArray,
+    resale_fraction: float | FloatArray,
     lifetime_months: int,
     horizon_months: int,
     replace_at_end_of_life: bool = True,
@@ -113,25 +113,6 @@ def machine_age_months(lifetime_months: int, horizon_months: int, replace_at_end
         replaced = replacement_months(horizon_months, lifetime_months, True)
         return months - lifetime_months * np.searchsorted(replaced, months, side="right")
     return np.minimum(months, lifetime_months)
-
-
-def depreciation_usd(
-    capex_usd: float,
-    resale_fraction: float,
-    lifetime_months: int,
-    horizon_months: int,
-    replace_at_end_of_life: bool = True,
-) -> float:
-    """Value lost over the horizon: machines bought less what the last one sells for [USD].
-
-    Computed from the depreciated share directly, so that it scales exactly with capex.
-
-    >>> depreciation_usd(10_000, 0.3, 24, 48)   # one replacement at 24, then 24 more months
-    14000.0
-    """
-    replaced = replacement_months(horizon_months, lifetime_months, replace_at_end_of_life).size
-    age_end = machine_age_months(lifetime_months, horizon_months, replace_at_end_of_life)[-1]
-    return float(capex_usd * (1.0 - resale_fraction) * (replaced + age_end / lifetime_months))
 
 
 def per_mtok(usd: float, tokens: float) -> float | None:

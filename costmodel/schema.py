@@ -1,27 +1,36 @@
 """The inputs of the model: small, frozen, physically bounded pydantic models.
 
 =================  =========================================================================
-``Build``          a machine that runs a model locally (one row of ``data/builds.csv``)
+``Hardware``       memory, bandwidth and compute of a machine: what fit and speed need
+``Build``          a machine to buy: its ``Hardware`` and the costs of owning it (``data/builds.csv``)
 ``Quant``          one quantisation of a model: file size, bits per weight, quality retained
 ``Model``          an open-weight model's architecture, with its quants by name
 ``ApiPrice``       one API offering's per-token prices (one row of ``data/prices.csv``)
 ``Claim``          a published decode speed, to set beside the estimate
+``MemoryOptions``  context length, KV-cache type and the GPU memory cap: how fit and speed are asked
+``Assumptions``    those, and electricity, horizon, hours powered, dual use and API price trend
 ``Usage``          tokens per month and their mix: input share, cached share of input, growth
 ``Scenario``       everything ``compare`` needs: build, model, quant, price, usage, assumptions
 =================  =========================================================================
 
-Bounds document the domain and make bad input fail at the door with a message. Empty means
-missing, never zero: an optional field is ``None`` when not given. Field names carry their
-units and are the same strings as the CSV headers (see ``costmodel.glossary``).
+Each bound and default is defined once, on its field: widget ranges, sensitivity bounds and URL
+checks read them from here (``bounds``, ``step``). Bounds document the domain and make bad input
+fail at the door with a message. Empty means missing, never zero: an optional field is ``None``
+when not given. Field names carry their units and are the same strings as the CSV headers (see
+``costmodel.glossary``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import types
+import typing
 from typing import Annotated, Literal
 
+import annotated_types
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
 from .errors import CostModelError
 from .validation import error_details
@@ -86,17 +95,15 @@ class _Provenance(_Frozen):
     as_of: dt.date | None = None
 
 
-class Build(_Provenance):
-    """A machine that runs a model locally.
+class Hardware(_Provenance):
+    """Memory, bandwidth and compute of a machine: all that fit and speed need.
 
     Memory is described per GPU (``vram_*`` fields) for discrete cards, and by the system-RAM
     fields for the one pool of a unified-memory machine (Apple silicon, Strix Halo, DGX Spark).
     A CPU-only server has ``gpu_count`` 0.
     """
 
-    build_id: Id
     name: Name
-    capex_usd: Annotated[float, Field(gt=0, le=100_000_000)]
     gpu_name: Text | None = None
     gpu_count: Annotated[int, Field(ge=0, le=256)] = 1
     vram_gb_per_gpu: Annotated[float, Field(gt=0, le=4096)] | None = None
@@ -110,17 +117,9 @@ class Build(_Provenance):
     system_ram_gb: Annotated[float, Field(gt=0, le=1_000_000)]
     ram_bandwidth_gbs: Annotated[float, Field(ge=MIN_GBS, le=100_000)]
     cpu_tflops: Annotated[float, Field(ge=MIN_TFLOPS, le=10_000)] | None = None
-    power_load_w: Annotated[float, Field(gt=0, le=1_000_000)]
-    power_idle_w: Annotated[float, Field(ge=0, le=1_000_000)]
-    lifetime_months: Annotated[int, Field(gt=0, le=240)] = 48
-    resale_fraction: Share = 0.0
 
     @model_validator(mode="after")
-    def _consistent(self) -> Build:
-        if self.power_idle_w > self.power_load_w:
-            raise ValueError(
-                f"power_idle_w ({self.power_idle_w:g} W) must not exceed power_load_w ({self.power_load_w:g} W)"
-            )
+    def _consistent_hardware(self) -> Hardware:
         if self.unified_memory:
             if self.gpu_count > 1:
                 raise ValueError("a unified-memory build has one GPU sharing the RAM: gpu_count must be 0 or 1")
@@ -142,6 +141,25 @@ class Build(_Provenance):
         if self.gpu_usable_fraction is not None:
             return self.gpu_usable_fraction
         return DEFAULT_GPU_USABLE_FRACTION
+
+
+class Build(Hardware):
+    """A machine to buy: its hardware, and what owning it costs (one row of ``data/builds.csv``)."""
+
+    build_id: Id
+    capex_usd: Annotated[float, Field(gt=0, le=100_000_000)]
+    power_load_w: Annotated[float, Field(gt=0, le=1_000_000)]
+    power_idle_w: Annotated[float, Field(ge=0, le=1_000_000)]
+    lifetime_months: Annotated[int, Field(gt=0, le=240)] = 48
+    resale_fraction: Share = 0.0
+
+    @model_validator(mode="after")
+    def _consistent_power(self) -> Build:
+        if self.power_idle_w > self.power_load_w:
+            raise ValueError(
+                f"power_idle_w ({self.power_idle_w:g} W) must not exceed power_load_w ({self.power_load_w:g} W)"
+            )
+        return self
 
 
 class Quant(_Provenance):
@@ -251,6 +269,70 @@ class Claim(_Provenance):
         return f"{lo:g} tok/s" if lo == hi else f"{lo:g}-{hi:g} tok/s"
 
 
+def _ui(step: float) -> dict[str, float]:
+    """A field's widget step, kept beside its bounds (``step`` reads it)."""
+    return {"step": step}
+
+
+#: tokens asked a month, input and output together [tokens/month]
+TokensPerMonth = Annotated[float, Field(ge=0, le=1e13)]
+#: a share in steps of 5 points for widgets
+ShareInput = Annotated[float, Field(ge=0, le=1, json_schema_extra=_ui(0.05))]
+
+
+class MemoryOptions(_Frozen):
+    """How fit and speed are asked: the context to size the KV cache for, its element type, and
+    whether a unified-memory Mac's GPU memory cap is raised (as people running large models do:
+    ``sudo sysctl iogpu.wired_limit_mb=...``; False keeps the build's ``gpu_usable_fraction``).
+    ``check_fit``, ``estimate_speed`` and ``Scenario`` take their defaults from here."""
+
+    context_tokens: Annotated[int, Field(ge=1, le=100_000_000, json_schema_extra=_ui(512))] = 8192
+    kv_cache_dtype: Literal["f16", "q8_0", "q4_0"] = "f16"
+    raise_gpu_memory_cap: bool = True
+
+    @property
+    def memory(self) -> MemoryOptions:
+        """These options on their own (a ``Scenario`` or ``StudyInputs`` passes its own)."""
+        return MemoryOptions(**{k: getattr(self, k) for k in MemoryOptions.model_fields})
+
+
+class Assumptions(MemoryOptions):
+    """What a comparison assumes beyond the machine, the model and the API.
+
+    Defaults: electricity 0.15 USD/kWh (the article's figure), a 60-month horizon, powered 24 h a
+    day, the whole capex charged to LLM work (``dual_use_share`` 1.0), no maintenance, the
+    machine replaced at the end of its lifetime when the horizon is longer, today's API prices
+    for the whole horizon, tokens compared one for one.
+
+    ``api_price_change_per_year`` [fraction per year] makes the API's prices follow a trend: in
+    month m every per-token price (of ``price`` and of the overflow API alike) is multiplied by
+    ``(1 + api_price_change_per_year) ** ((m - 1) / 12)``, so month 1 pays today's price and
+    month 13 pays it times (1 + change). ``costmodel.sensitivity.DEFAULT_TRENDS`` gives sourced
+    alternatives (-0.2 is the median same-model change observed over a year, 0.5 a stress case).
+    The bounds, -90% to +300% a year, are wide enough for stress cases.
+
+    ``quality_adjusted`` charges the local side for the quant's quality gap: when True the build
+    must generate ``1 / quality_retained`` tokens (retries, longer answers) for each token the API
+    would, so its hours at load, electricity above idle and capacity are counted per token of
+    API-equivalent work (a quant retaining 0.8 needs 1.25 hours where the full model needs 1; the
+    API side is unchanged). A quant whose ``quality_retained`` is unknown (None) counts as 1.0.
+    """
+
+    electricity_usd_per_kwh: Annotated[float, Field(ge=0, le=10, json_schema_extra=_ui(0.01))] = 0.15
+    horizon_months: Annotated[int, Field(ge=1, le=240, json_schema_extra=_ui(1))] = 60
+    hours_per_day: Annotated[float, Field(ge=1, le=24, json_schema_extra=_ui(1))] = 24.0
+    dual_use_share: ShareInput = 1.0
+    maintenance_usd_per_month: Annotated[float, Field(ge=0, le=1_000_000, json_schema_extra=_ui(10))] = 0.0
+    replace_at_end_of_life: bool = True
+    api_price_change_per_year: Annotated[float, Field(ge=-0.9, le=3.0, json_schema_extra=_ui(0.05))] = 0.0
+    quality_adjusted: bool = False
+
+    @property
+    def assumptions(self) -> dict[str, object]:
+        """These assumptions as keyword arguments (for a ``Scenario``)."""
+        return {k: getattr(self, k) for k in Assumptions.model_fields}
+
+
 class Usage(_Frozen):
     """How many tokens a month, and their mix.
 
@@ -260,37 +342,28 @@ class Usage(_Frozen):
     ``monthly_growth`` compounds: month m uses ``tokens_per_month x (1 + growth)^(m-1)``.
     """
 
-    tokens_per_month: Annotated[float, Field(ge=0, le=1e13)]
-    input_share: Share = 0.75
-    cached_input_share: Share = 0.0
-    monthly_growth: Annotated[float, Field(ge=-0.5, le=2.0)] = 0.0
+    tokens_per_month: TokensPerMonth
+    input_share: ShareInput = 0.75
+    cached_input_share: ShareInput = 0.0
+    monthly_growth: Annotated[float, Field(ge=-0.5, le=2.0, json_schema_extra=_ui(0.01))] = 0.0
+
+    @property
+    def usage(self) -> Usage:
+        """These fields on their own (``StudyInputs`` holds them flat)."""
+        return Usage(**{k: getattr(self, k) for k in Usage.model_fields})
 
 
-class Scenario(_Frozen):
+#: a measured speed [tokens/s]: at least ``MIN_TOK_S``
+DecodeTokS = Annotated[float, Field(ge=MIN_TOK_S, le=1_000_000)]
+PrefillTokS = Annotated[float, Field(ge=MIN_TOK_S, le=10_000_000)]
+
+
+class Scenario(Assumptions):
     """Everything ``compare`` needs: a build, a model and quant, an API price, usage, assumptions.
 
-    Defaults: electricity 0.15 USD/kWh (the article's figure), a 60-month horizon, powered 24 h a
-    day, the whole capex charged to LLM work (``dual_use_share`` 1.0), no maintenance, speeds
-    estimated from the build (``decode_tok_s`` and ``prefill_tok_s`` override them with measured
-    figures), an 8,192-token context with an f16 KV cache, the overflow above capacity sent to
-    the same API (``overflow_price`` names another), the machine replaced at the end of its
-    lifetime when the horizon is longer, and macOS's GPU memory cap raised on unified-memory Macs
-    (``raise_gpu_memory_cap``, as people running large models do; False uses the build's
-    ``gpu_usable_fraction``).
-
-    ``api_price_change_per_year`` [fraction per year] makes the API's prices follow a trend: in
-    month m every per-token price (of ``price`` and of the overflow API alike) is multiplied by
-    ``(1 + api_price_change_per_year) ** ((m - 1) / 12)``, so month 1 pays today's price and
-    month 13 pays it times (1 + change). The default 0.0 keeps today's prices for the whole
-    horizon; ``costmodel.sensitivity.DEFAULT_TRENDS`` gives sourced alternatives (-0.2 is the
-    median same-model change observed over a year, 0.5 a stress case).
-
-    ``quality_adjusted`` charges the local side for the quant's quality gap: when True the build
-    must generate ``1 / quality_retained`` tokens (retries, longer answers) for each token the API
-    would, so its hours at load, electricity above idle and capacity are counted per token of
-    API-equivalent work (a quant retaining 0.8 needs 1.25 hours where the full model needs 1; the
-    API side is unchanged). A quant whose ``quality_retained`` is unknown (None) counts as 1.0.
-    The default False compares tokens one for one.
+    The assumptions and their defaults are ``Assumptions``' and ``MemoryOptions``'. Speeds are
+    estimated from the build unless ``decode_tok_s`` and ``prefill_tok_s`` give measured figures;
+    the tokens above capacity go to the same API unless ``overflow_price`` names another.
     """
 
     build: Build
@@ -298,22 +371,9 @@ class Scenario(_Frozen):
     quant: Quant
     price: ApiPrice
     usage: Usage
-    electricity_usd_per_kwh: Annotated[float, Field(ge=0, le=10)] = 0.15
-    horizon_months: Annotated[int, Field(ge=1, le=240)] = 60
-    hours_per_day: Annotated[float, Field(gt=0, le=24)] = 24.0
-    decode_tok_s: Annotated[float, Field(ge=MIN_TOK_S, le=1_000_000)] | None = None
-    prefill_tok_s: Annotated[float, Field(ge=MIN_TOK_S, le=10_000_000)] | None = None
-    dual_use_share: Share = 1.0
-    maintenance_usd_per_month: Annotated[float, Field(ge=0, le=1_000_000)] = 0.0
+    decode_tok_s: DecodeTokS | None = None
+    prefill_tok_s: PrefillTokS | None = None
     overflow_price: ApiPrice | None = None
-    context_tokens: Annotated[int, Field(ge=1, le=100_000_000)] = 8192
-    kv_cache_dtype: Literal["f16", "q8_0", "q4_0"] = "f16"
-    raise_gpu_memory_cap: bool = True
-    replace_at_end_of_life: bool = True
-    # -90% to +300% a year: wide enough for stress cases (prices at a fixed quality have fallen
-    # faster than 90% a year, by switching models; see sensitivity.DEFAULT_TRENDS)
-    api_price_change_per_year: Annotated[float, Field(ge=-0.9, le=3.0)] = 0.0
-    quality_adjusted: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -327,15 +387,6 @@ class Scenario(_Frozen):
                 f"max_context_tokens {self.model.max_context_tokens:,}"
             )
         return self
-
-    @property
-    def memory_options(self) -> dict[str, object]:
-        """The arguments ``check_fit`` and ``estimate_speed`` take from the scenario."""
-        return {
-            "context_tokens": self.context_tokens,
-            "kv_cache_dtype": self.kv_cache_dtype,
-            "raise_gpu_memory_cap": self.raise_gpu_memory_cap,
-        }
 
     @property
     def local_tokens_per_api_token(self) -> float:
@@ -352,3 +403,70 @@ class Scenario(_Frozen):
     def overflow(self) -> ApiPrice:
         """The API that takes the tokens above the build's capacity."""
         return self.overflow_price if self.overflow_price is not None else self.price
+
+
+def field_info(model: type[BaseModel], name: str) -> FieldInfo:
+    """The pydantic field ``name`` of ``model`` (a ``CostModelError`` naming it if unknown)."""
+    try:
+        return model.model_fields[name]
+    except KeyError:
+        raise CostModelError(f"{model.__name__} has no field {name!r}") from None
+
+
+def bounds(model: type[BaseModel], name: str) -> tuple[float, float, bool, bool]:
+    """``(low, high, low_included, high_included)`` of a numeric field, from its one definition.
+
+    >>> bounds(Assumptions, "hours_per_day")
+    (1, 24, True, True)
+    >>> bounds(Build, "capex_usd")
+    (0, 100000000, False, True)
+    >>> bounds(Scenario, "decode_tok_s")   # an optional field
+    (0.001, 1000000, True, True)
+    """
+    info = field_info(model, name)
+    metadata = list(info.metadata)
+    for member in typing.get_args(info.annotation):  # an optional field: the bounds sit on its type
+        if typing.get_origin(member) is Annotated:
+            for extra in typing.get_args(member)[1:]:
+                metadata += getattr(extra, "metadata", [extra])
+    low, high, low_in, high_in = float("-inf"), float("inf"), True, True
+    for item in metadata:
+        if isinstance(item, annotated_types.Ge):
+            low, low_in = item.ge, True
+        elif isinstance(item, annotated_types.Gt):
+            low, low_in = item.gt, False
+        elif isinstance(item, annotated_types.Le):
+            high, high_in = item.le, True
+        elif isinstance(item, annotated_types.Lt):
+            high, high_in = item.lt, False
+    return low, high, low_in, high_in
+
+
+def step(model: type[BaseModel], name: str) -> float | None:
+    """A field's widget step, where it has one."""
+    extra = field_info(model, name).json_schema_extra
+    return extra.get("step") if isinstance(extra, dict) else None
+
+
+def default(model: type[BaseModel], name: str) -> object:
+    """A field's default, from its one definition."""
+    return field_info(model, name).get_default(call_default_factory=True)
+
+
+def kind(model: type[BaseModel], name: str) -> tuple[str, tuple[object, ...]]:
+    """What a field holds, for a form or a URL: ``('bool' | 'int' | 'float' | 'choice' | 'date' | 'text', choices)``.
+
+    >>> kind(MemoryOptions, "kv_cache_dtype"), kind(Assumptions, "horizon_months")
+    (('choice', ('f16', 'q8_0', 'q4_0')), ('int', ()))
+    """
+    base = field_info(model, name).annotation
+    if typing.get_origin(base) in (typing.Union, types.UnionType):  # an optional field: the type it holds
+        base = next(a for a in typing.get_args(base) if a is not type(None))
+    while typing.get_origin(base) is Annotated:
+        base = typing.get_args(base)[0]
+    if typing.get_origin(base) is Literal:
+        return "choice", typing.get_args(base)
+    for python_type, word in ((bool, "bool"), (int, "int"), (float, "float"), (dt.date, "date")):
+        if base is python_type:
+            return word, ()
+    return "text", ()

@@ -16,15 +16,15 @@ plus ``api_price``, a multiplier on every per-token price of the API and of the 
 (1.0 is today's prices). ``decode_tok_s`` is the measured speed where the scenario gives one and
 the estimate otherwise; prefill speed stays as the scenario has it.
 
-``monte_carlo`` does not call ``compare`` per draw: it repeats ``compare``'s monthly sums for
-all draws at once as (draws x months) arrays, and a test checks that with zero-width ranges
-every draw reproduces ``compare`` to 1e-9.
+``monte_carlo`` does not call ``compare`` per draw: it runs the engine ``compare`` runs
+(``costmodel.engine.simulate``) for all draws at once as (draws x months) arrays, so with
+zero-width ranges every draw is ``compare``'s. The inputs, their bounds, labels and units are the
+one table ``costmodel.inputs.INPUTS``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import types
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
@@ -32,59 +32,20 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .breakeven import _throughput, compare, price_trend_factors
+from .breakeven import Comparison, base_values as _scenario_values, compare, throughput
+from .engine import crossings, simulate
 from .errors import CostModelError
-from .fit import check_fit
-from .ownership import electricity_usd, hours_per_token, machine_age_months, powered_hours_per_month, replacement_months
-from .pricing import blended_usd_per_mtok
-from .schema import MIN_TOK_S, ApiPrice, Scenario
-from .units import TOKENS_PER_MTOK
-
-#: every input that can be varied, in the order draws are taken
-INPUTS = (
-    "electricity_usd_per_kwh",
-    "capex_usd",
-    "resale_fraction",
-    "decode_tok_s",
-    "api_price",
-    "tokens_per_month",
-    "input_share",
-    "cached_input_share",
-    "hours_per_day",
-    "dual_use_share",
-    "api_price_change_per_year",
-)
+from .inputs import INPUTS, known, replaced, varied
+from .memory import check_fit
+from .schema import Scenario
 
 #: the tornado's rows by default (a trend's base is usually 0, where a +-25% range is empty;
 #: give ``api_price_change_per_year`` a range to add its row)
-TORNADO_INPUTS = INPUTS[:10]
+TORNADO_INPUTS = tuple(name for name, row in INPUTS.items() if row.in_tornado)
 
 #: the inputs ``monte_carlo`` draws by default
-UNCERTAIN_INPUTS = (
-    "electricity_usd_per_kwh",
-    "capex_usd",
-    "resale_fraction",
-    "decode_tok_s",
-    "api_price",
-    "tokens_per_month",
-    "api_price_change_per_year",
-)
+UNCERTAIN_INPUTS = tuple(name for name, row in INPUTS.items() if row.uncertain)
 
-# (lowest, highest, whether the lowest itself is allowed): the scenario's own bounds, except
-# hours_per_day (at least 1 h a day powered) and api_price (a multiplier, up to 100x)
-_BOUNDS: dict[str, tuple[float, float, bool]] = {
-    "electricity_usd_per_kwh": (0.0, 10.0, True),
-    "capex_usd": (0.0, 100_000_000.0, False),
-    "resale_fraction": (0.0, 1.0, True),
-    "decode_tok_s": (MIN_TOK_S, 1_000_000.0, True),
-    "api_price": (0.0, 100.0, False),
-    "tokens_per_month": (0.0, 1e13, True),
-    "input_share": (0.0, 1.0, True),
-    "cached_input_share": (0.0, 1.0, True),
-    "hours_per_day": (1.0, 24.0, True),
-    "dual_use_share": (0.0, 1.0, True),
-    "api_price_change_per_year": (-0.9, 3.0, True),
-}
 
 #: default half-width of an uncertain API price trend [fraction per year], around the scenario's
 #: own trend. In the year to 2026-11-28 the median same-model price change was -20% (see
@@ -138,43 +99,18 @@ DEFAULT_TRENDS: tuple[PriceTrend, ...] = (
 # --------------------------------------------------------------------------- inputs
 
 
-def _check_value(fn: str, name: str, value: float) -> float:
-    """``value`` as a float within the input's bounds, or a CostModelError naming it."""
-    lowest, highest, closed = _BOUNDS[name]
-    if not isinstance(value, (int, float, np.floating, np.integer)) or isinstance(value, bool):
-        raise CostModelError(f"{fn}: {name} must be a number, got {value!r}")
-    value = float(value)
-    below = value < lowest if closed else value <= lowest
-    if not math.isfinite(value) or below or value > highest:
-        edge = "from" if closed else "above"
-        raise CostModelError(f"{fn}: {name} must be {edge} {lowest:g} up to {highest:g}, got {value:g}")
-    return value
-
-
-def _clip(name: str, value: float) -> float:
-    """A default range's end, kept within the input's bounds (shares 0-1, hours 1-24)."""
-    lowest, highest, _ = _BOUNDS[name]
-    return min(max(value, lowest), highest)
-
-
-def _known(fn: str, names: Sequence[str]) -> None:
-    unknown = [n for n in names if n not in _BOUNDS]
-    if unknown:
-        raise CostModelError(f"{fn}: unknown input {unknown[0]!r}; the inputs are {', '.join(INPUTS)}")
-
-
-def _speeds(fn: str, scenario: Scenario) -> tuple[float, float]:
-    """Decode and prefill speed the scenario runs at [tokens/s]; an error if the quant does not fit."""
+def _base(fn: str, scenario: Scenario) -> tuple[dict[str, float], float]:
+    """``base_values`` and the prefill speed [tokens/s]; an error naming ``fn`` if the quant does not fit."""
     if not isinstance(scenario, Scenario):
         raise CostModelError(f"{fn}: expected a Scenario, got {type(scenario).__name__}")
-    fit = check_fit(scenario.build, scenario.model, scenario.quant, **scenario.memory_options)
+    fit = check_fit(scenario.build, scenario.model, scenario.quant, **scenario.memory.model_dump())
     if not fit.fits:
         raise CostModelError(
             f"{fn}: {scenario.quant.quant} does not fit on {scenario.build.build_id} (short by "
             f"{fit.shortfall_gb:,.0f} GB), so no input changes the verdict"
         )
-    throughput = _throughput(scenario, fit)
-    return float(throughput.decode_tok_s), float(throughput.prefill_tok_s)
+    speeds = throughput(scenario, fit)
+    return _scenario_values(scenario, speeds), float(speeds.prefill_tok_s)
 
 
 def base_values(scenario: Scenario) -> dict[str, float]:
@@ -191,69 +127,10 @@ def base_values(scenario: Scenario) -> dict[str, float]:
     return _base("base_values", scenario)[0]
 
 
-def _base(fn: str, scenario: Scenario) -> tuple[dict[str, float], float]:
-    """``base_values`` and the prefill speed [tokens/s], with errors naming ``fn``."""
-    decode, prefill = _speeds(fn, scenario)
-    s, b, u = scenario, scenario.build, scenario.usage
-    values = {
-        "electricity_usd_per_kwh": s.electricity_usd_per_kwh,
-        "capex_usd": b.capex_usd,
-        "resale_fraction": b.resale_fraction,
-        "decode_tok_s": decode,
-        "api_price": 1.0,
-        "tokens_per_month": u.tokens_per_month,
-        "input_share": u.input_share,
-        "cached_input_share": u.cached_input_share,
-        "hours_per_day": s.hours_per_day,
-        "dual_use_share": s.dual_use_share,
-        "api_price_change_per_year": s.api_price_change_per_year,
-    }
-    return values, prefill
-
-
-def _replace(obj, **changes):
-    """A validated copy of a frozen model with some fields changed (``model_copy`` skips validation)."""
-    return type(obj)(**{**dict(obj), **changes})
-
-
-def _scaled_price(price: ApiPrice, factor: float) -> ApiPrice:
-    cached = price.cached_input_usd_per_mtok
-    return _replace(
-        price,
-        input_usd_per_mtok=price.input_usd_per_mtok * factor,
-        output_usd_per_mtok=price.output_usd_per_mtok * factor,
-        cached_input_usd_per_mtok=None if cached is None else cached * factor,
-    )
-
-
-def varied(scenario: Scenario, name: str, value: float) -> Scenario:
-    """``scenario`` with one input set to ``value`` (``api_price`` multiplies every API price).
-
-    >>> from costmodel.sensitivity import varied
-    >>> import costmodel as cm
-    >>> cat = cm.load_catalog(); glm = cat.models["glm-5.2"]
-    >>> s = cm.Scenario(build=cat.builds["mac-studio-m3-ultra-256gb"], model=glm, quant=glm.quants["UD-IQ2_XXS"],
-    ...                 price=cat.prices["zai/glm-5.2"], usage=cm.Usage(tokens_per_month=50e6))
-    >>> varied(s, "api_price", 0.5).price.output_usd_per_mtok      # $4.40 halved
-    2.2
-    """
-    _known("varied", [name])
-    value = _check_value("varied", name, value)
-    s = scenario
-    if name in ("capex_usd", "resale_fraction"):
-        return _replace(s, build=_replace(s.build, **{name: value}))
-    if name in ("tokens_per_month", "input_share", "cached_input_share"):
-        return _replace(s, usage=_replace(s.usage, **{name: value}))
-    if name == "api_price":
-        overflow = None if s.overflow_price is None else _scaled_price(s.overflow_price, value)
-        return _replace(s, price=_scaled_price(s.price, value), overflow_price=overflow)
-    return _replace(s, **{name: value})
-
-
 # --------------------------------------------------------------------------- tornado
 
 
-def _crossing_month(result) -> float | None:
+def _crossing_month(result: Comparison) -> float | None:
     """Where the cumulative curves cross: break-even, or the hybrid's when over capacity."""
     if result.break_even_month is not None:
         return result.break_even_month
@@ -290,7 +167,7 @@ def tornado(
     ('api_price', True)
     """
     ranges = dict(ranges or {})
-    _known("tornado", list(ranges))
+    known("tornado", list(ranges))
     base, _ = _base("tornado", scenario)
     defaults = _default_ranges("tornado", base, spread)
     names = list(TORNADO_INPUTS) + [n for n in INPUTS if n in ranges and n not in TORNADO_INPUTS]
@@ -301,7 +178,7 @@ def tornado(
             pair = ranges[name]
             if not isinstance(pair, (tuple, list)) or len(pair) != 2:
                 raise CostModelError(f"tornado: ranges[{name!r}] must be (low, high), got {pair!r}")
-            low, high = (_check_value("tornado", name, v) for v in pair)
+            low, high = (INPUTS[name].check("tornado", v) for v in pair)
             if low > high:
                 raise CostModelError(f"tornado: ranges[{name!r}] has low {low:g} above high {high:g}")
         else:
@@ -340,11 +217,16 @@ def default_ranges(scenario: Scenario, spread: float = 0.25) -> dict[str, tuple[
     return _default_ranges("default_ranges", _base("default_ranges", scenario)[0], spread)
 
 
+def clip(name: str, value: float) -> float:
+    """A default range's end within input ``name``'s bounds (shares 0-1, hours 1-24)."""
+    return INPUTS[name].clip(value)
+
+
 def _default_ranges(fn: str, base: Mapping[str, float], spread: float) -> dict[str, tuple[float, float, float]]:
     if not (isinstance(spread, (int, float)) and 0 <= spread < 1):
         raise CostModelError(f"{fn}: spread must be from 0 up to (not including) 1, got {spread!r}")
     return {
-        name: (_clip(name, base[name] * (1.0 - spread)), base[name], _clip(name, base[name] * (1.0 + spread)))
+        name: (clip(name, base[name] * (1.0 - spread)), base[name], clip(name, base[name] * (1.0 + spread)))
         for name in TORNADO_INPUTS
     }
 
@@ -374,7 +256,7 @@ def _default_uncertain(fn: str, base: Mapping[str, float], spread: float) -> dic
             low, high = value - TREND_HALF_WIDTH_PER_YEAR, value + TREND_HALF_WIDTH_PER_YEAR
         else:
             low, high = value * (1.0 - spread), value * (1.0 + spread)
-        out[name] = (_clip(name, low), value, _clip(name, high))
+        out[name] = (clip(name, low), value, clip(name, high))
     return out
 
 
@@ -457,96 +339,6 @@ class MonteCarlo:
         )
 
 
-def _column(values: np.ndarray | float, n: int) -> np.ndarray:
-    """An input as an (n, 1) column, so it broadcasts against (n, months)."""
-    return np.broadcast_to(np.asarray(values, dtype=float).reshape(-1, 1), (n, 1))
-
-
-def _simulate(scenario: Scenario, x: Mapping[str, np.ndarray | float], prefill_tok_s: float, n: int) -> dict:
-    """``breakeven._curve`` for n draws at once: cumulative costs as (n, horizon + 1) arrays.
-
-    ``x`` gives every input of ``INPUTS`` as a number or an (n,) array. The sums and their order
-    follow ``_curve`` and ``compare`` so that a zero-width draw reproduces them.
-    """
-    s, b, u = scenario, scenario.build, scenario.usage
-    horizon = s.horizon_months
-    months = np.arange(horizon + 1, dtype=float)
-    col = {name: _column(x[name], n) for name in INPUTS}
-
-    growth = np.zeros(horizon + 1)
-    growth[1:] = (1.0 + u.monthly_growth) ** (months[1:] - 1)
-    demand = col["tokens_per_month"] * growth  # (n, months) tokens asked
-
-    powered = powered_hours_per_month(col["hours_per_day"])
-    hpt = hours_per_token(col["decode_tok_s"], prefill_tok_s, col["input_share"]) * s.local_tokens_per_api_token
-    needed_h = demand * hpt
-    load_h = np.minimum(needed_h, powered)
-
-    running = electricity_usd(load_h, powered, b.power_load_w, b.power_idle_w, col["electricity_usd_per_kwh"])
-    running = running + s.maintenance_usd_per_month
-    running[:, 0] = 0.0
-    capex = col["capex_usd"] * col["dual_use_share"]
-    resale = col["resale_fraction"]
-    flows = running
-    flows[:, :1] += capex
-    for month in replacement_months(horizon, b.lifetime_months, s.replace_at_end_of_life):
-        flows[:, int(month) : int(month) + 1] += capex * (1.0 - resale)
-
-    def blend(price: ApiPrice) -> np.ndarray:
-        cached = price.cached_input_usd_per_mtok
-        return blended_usd_per_mtok(
-            input_usd_per_mtok=price.input_usd_per_mtok,
-            output_usd_per_mtok=price.output_usd_per_mtok,
-            cached_input_usd_per_mtok=price.input_usd_per_mtok if cached is None else cached,
-            input_share=col["input_share"],
-            cached_input_share=col["cached_input_share"],
-        )
-
-    api_rate = col["api_price"] * blend(s.price) / TOKENS_PER_MTOK
-    overflow_rate = col["api_price"] * blend(s.overflow) / TOKENS_PER_MTOK
-    change = np.asarray(x["api_price_change_per_year"], dtype=float)
-    # one row of multipliers when every draw shares the trend (the common case): 1/n of the work
-    trend = (
-        price_trend_factors(float(change.flat[0]), horizon)
-        if change.size == 1 or np.all(change == change.flat[0])
-        else price_trend_factors(change.reshape(n), horizon)
-    )
-    cash = np.cumsum(flows, axis=1)
-    over = needed_h > powered
-    if over.any():
-        share_served = np.divide(powered, needed_h, out=np.ones_like(needed_h), where=over)
-        served = demand * share_served
-        served[:, 0] = 0.0
-        overflow_tokens = demand - served
-        cash += np.cumsum(overflow_tokens * overflow_rate * trend, axis=1)
-        over_capacity = (overflow_tokens[:, 1:] > demand[:, 1:] * 1e-12).any(axis=1)
-    else:
-        # every draw within capacity every month: _curve's overflow is exactly 0, so skip its sums
-        over_capacity = np.zeros(n, dtype=bool)
-    api = np.cumsum(demand * api_rate * trend, axis=1)
-    age_end = machine_age_months(b.lifetime_months, horizon, s.replace_at_end_of_life)[-1]
-    value_end = capex[:, 0] * (1.0 - (1.0 - resale[:, 0]) * age_end / b.lifetime_months)
-    return {
-        "local_usd": cash - capex * resale,
-        "api_usd": api,
-        "savings_at_horizon_usd": api[:, -1] - (cash[:, -1] - value_end),
-        "over_capacity": over_capacity,
-    }
-
-
-def _crossings(gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``breakeven._crossing`` for each row of ``gap``: (crosses within the horizon, month of those that do)."""
-    below = gap <= 0
-    crosses = below.any(axis=1)
-    rows = np.nonzero(crosses)[0]
-    first = below[rows].argmax(axis=1)
-    at_once = first == 0
-    before = np.maximum(first - 1, 0)
-    g0, g1 = gap[rows, before], gap[rows, first]
-    step = np.divide(g0, g0 - g1, out=np.zeros_like(g0), where=~at_once)
-    return crosses, np.where(at_once, 0.0, (first - 1) + step)
-
-
 def _percentiles(values: np.ndarray, percentiles: Sequence[float] = (10, 50, 90)) -> np.ndarray:
     """Percentiles of each column, interpolated linearly as ``np.percentile``'s default.
 
@@ -609,7 +401,7 @@ def monte_carlo(
             f"{fn}: {n:,} draws x {horizon + 1} months exceeds {MAX_CELLS:,} values per array; use fewer draws"
         )
     spec = _default_uncertain(fn, base, 0.25) if uncertain is None else dict(uncertain)
-    _known(fn, list(spec))
+    known(fn, list(spec))
     checked: dict[str, tuple[float, float, float]] = {}
     for name in INPUTS:  # the canonical order fixes which random numbers each input gets
         if name not in spec:
@@ -617,7 +409,7 @@ def monte_carlo(
         triple = spec[name]
         if not isinstance(triple, (tuple, list)) or len(triple) != 3:
             raise CostModelError(f"{fn}: uncertain[{name!r}] must be (low, likely, high), got {triple!r}")
-        low, likely, high = (_check_value(fn, name, v) for v in triple)
+        low, likely, high = (INPUTS[name].check(fn, v) for v in triple)
         if not low <= likely <= high:
             raise CostModelError(
                 f"{fn}: uncertain[{name!r}] needs low <= likely <= high, got ({low:g}, {likely:g}, {high:g})"
@@ -629,10 +421,10 @@ def monte_carlo(
     for row, (name, triple) in enumerate(checked.items()):
         x[name] = _triangular(u[row], *triple)
 
-    sim = _simulate(scenario, x, prefill, n)
-    local, api = sim["local_usd"], sim["api_usd"]
-    pays_back, months = _crossings(local - api)
-    savings = sim["savings_at_horizon_usd"]
+    sim = simulate(scenario, x, prefill, n)
+    local, api = sim.local_usd, sim.api_usd
+    pays_back, months = crossings(local - api)
+    savings = sim.savings_usd[:, -1]
     q_local, q_api = _percentiles(local), _percentiles(api)
     month_index = np.arange(horizon + 1)
     fan = pd.DataFrame(
@@ -655,7 +447,7 @@ def monte_carlo(
         api_usd=_read_only(api),
         pays_back=_read_only(pays_back),
         break_even_month=_read_only(months),
-        over_capacity=_read_only(sim["over_capacity"]),
+        over_capacity=_read_only(sim.over_capacity),
         fan=fan,
     )
 
@@ -671,7 +463,7 @@ def price_trend_scenarios(
 
     ``trends`` are ``PriceTrend``s or a mapping of label -> ``api_price_change_per_year``
     [fraction per year]; each replaces the scenario's own trend. Columns: ``trend`` (label),
-    ``api_price_change_per_year``, ``month``, ``api_usd``, ``local_usd`` [USD, cumulative, as
+    ``source`` (where the trend comes from; empty for a mapping), ``api_price_change_per_year``, ``month``, ``api_usd``, ``local_usd`` [USD, cumulative, as
     ``compare``'s curve; the local side changes only through overflow sent to the API],
     ``break_even_month`` [month, None where the curves do not cross within the horizon] with
     ``break_even_usd`` [USD, the cumulative cost there],
@@ -691,13 +483,14 @@ def price_trend_scenarios(
         raise CostModelError("price_trend_scenarios: give at least one trend")
     frames = []
     for trend in trends:
-        result = compare(_replace(scenario, api_price_change_per_year=trend.api_price_change_per_year))
+        result = compare(replaced(scenario, api_price_change_per_year=trend.api_price_change_per_year))
         curve = result.curve
         months = len(curve)
         frames.append(
             pd.DataFrame(
                 {
                     "trend": [trend.label] * months,
+                    "source": [trend.source] * months,
                     "api_price_change_per_year": np.full(months, float(trend.api_price_change_per_year)),
                     "month": curve["month"].to_numpy(),
                     "api_usd": curve["api_usd"].to_numpy(),

@@ -41,8 +41,8 @@ from __future__ import annotations
 import dataclasses
 
 from .errors import CostModelError
-from .fit import Fit, check_fit
-from .schema import Build, Model, Quant
+from .memory import DEFAULT_MEMORY, Fit, check_fit
+from .schema import Hardware, Model, Quant
 from .units import BITS_PER_BYTE, FLOPS_PER_TFLOP, PARAMS_PER_B
 
 #: FP16 TFLOPs assumed for a CPU that a build does not describe (an estimate: a desktop CPU with
@@ -109,7 +109,7 @@ class _Reads:
     ram_weight_share: float  # share of the weights read that sit in system RAM (the CPU computes them)
 
 
-def _reads(build: Build, model: Model, quant: Quant, fit: Fit, batch: int) -> _Reads:
+def _reads(build: Hardware, model: Model, quant: Quant, fit: Fit, batch: int) -> _Reads:
     """Where a decode step's bytes come from.
 
     A MoE model's always-active part (``shared_params_b``) and the KV cache go to GPU memory
@@ -143,14 +143,14 @@ def _reads(build: Build, model: Model, quant: Quant, fit: Fit, batch: int) -> _R
 
 
 def estimate_speed(
-    build: Build,
+    build: Hardware,
     model: Model,
     quant: Quant,
-    context_tokens: int = 8192,
+    context_tokens: int = DEFAULT_MEMORY.context_tokens,
     batch: int = 1,
     *,
-    kv_cache_dtype: str = "f16",
-    raise_gpu_memory_cap: bool = False,
+    kv_cache_dtype: str = DEFAULT_MEMORY.kv_cache_dtype,
+    raise_gpu_memory_cap: bool = DEFAULT_MEMORY.raise_gpu_memory_cap,
     params: SpeedParams = DEFAULT_SPEED_PARAMS,
 ) -> Speed:
     """Decode and prefill speed of ``quant`` of ``model`` on ``build`` [tokens/s].

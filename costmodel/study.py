@@ -3,6 +3,10 @@
 ``compare_builds`` runs ``compare`` for every (build, API) pair of one model, quant, usage and
 set of assumptions, and returns a ``Study``: the results by pair, a one-row-per-pair summary,
 the curves in long form, and the assumptions in words for a chart's caption.
+
+``StudyInputs`` describes a study by ids (model, quant, builds, API offerings) and the
+assumptions: what the dashboard keeps in its URL and saves as a named scenario, and what a
+notebook loads back; ``study_of(inputs, catalog, as_of)`` recomputes it.
 """
 
 from __future__ import annotations
@@ -13,10 +17,24 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+
 from .breakeven import Comparison, Verdict, compare, volume_curve
+from .catalog import Catalog, lookup
 from .errors import CostModelError
+from .explain import explain
+from .explain import tokens as format_tokens
 from .pricing import blended_usd_per_mtok
-from .schema import ApiPrice, Build, Model, Quant, Scenario, Usage
+from .schema import ApiPrice, Assumptions, Build, DecodeTokS, Model, Quant, Scenario, TokensPerMonth, Usage
+
+#: the article's four builds: the default of a study
+ARTICLE_BUILDS = ("mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12", "mac-studio-192gb")
+#: what one study may compare at most
+MAX_BUILDS, MAX_PRICES = 24, 8
+#: the longest name of a saved study
+MAX_SCENARIO_NAME = 80
 
 #: columns of ``Study.summary``
 SUMMARY_COLUMNS = (
@@ -67,7 +85,7 @@ class Study:
                     "build_id": build_id,
                     "price_id": price_id,
                     "verdict": r.verdict.value,
-                    "reason": r.reason,
+                    "reason": explain(r).reason,
                     "break_even_month": r.break_even_month,
                     "break_even_volume_tok_per_month": r.break_even_volume_tok_per_month,
                     "savings_at_horizon_usd": r.savings_at_horizon_usd,
@@ -167,17 +185,6 @@ class Study:
         ]
 
 
-def format_tokens(tokens: float) -> str:
-    """``50e6`` -> ``'50 M'``, ``2.5e9`` -> ``'2.5 B'``."""
-    if tokens >= 1e9:
-        return f"{tokens / 1e9:,.3g} B"
-    if tokens >= 1e6:
-        return f"{tokens / 1e6:,.3g} M"
-    if tokens >= 1e3:
-        return f"{tokens / 1e3:,.3g} k"
-    return f"{tokens:,.0f}"
-
-
 def compare_builds(
     builds: Sequence[Build],
     prices: Sequence[ApiPrice],
@@ -185,14 +192,15 @@ def compare_builds(
     model: Model,
     quant: Quant,
     usage: Usage,
+    as_of: dt.date,
     decode_tok_s: Mapping[str, float] | None = None,
-    as_of: dt.date | None = None,
     **assumptions: object,
 ) -> Study:
     """``compare`` each build against each API offering under the same assumptions.
 
-    ``decode_tok_s`` maps build ids to measured decode speeds that replace the estimate;
-    ``assumptions`` are any other ``Scenario`` fields (electricity, horizon, ...).
+    ``as_of`` [date] is the day the study is made (charts carry it); ``decode_tok_s`` maps build
+    ids to measured decode speeds that replace the estimate; ``assumptions`` are any other
+    ``Scenario`` fields (electricity, horizon, ...).
     """
     if not builds or not prices:
         raise CostModelError("compare_builds: give at least one build and one API offering")
@@ -223,5 +231,86 @@ def compare_builds(
         quant=quant,
         usage=usage,
         results=results,
-        as_of=as_of or dt.date.today(),
+        as_of=as_of,
+    )
+
+
+def check_name(name: str) -> str:
+    """A scenario's name, stripped: 1-80 printable characters without ``<`` or ``>``.
+
+    >>> check_name("  my box  ")
+    'my box'
+    """
+    clean = name.strip() if isinstance(name, str) else ""
+    if not clean:
+        raise CostModelError("scenario name: must not be empty")
+    if len(clean) > MAX_SCENARIO_NAME:
+        raise CostModelError(f"scenario name: must be at most {MAX_SCENARIO_NAME} characters")
+    if any(ch in clean for ch in "<>") or not clean.isprintable():
+        raise CostModelError(f"scenario name: {clean[:40]!r} may not hold '<', '>' or control characters")
+    return clean
+
+
+class StudyInputs(Assumptions, Usage):
+    """A study by ids and assumptions; the defaults are the article's GLM 5.2 case.
+
+    The usage and assumption fields, their bounds and defaults are ``Usage``'s and
+    ``Assumptions``'; ``decode_tok_s`` maps build ids to measured decode speeds.
+    """
+
+    tokens_per_month: TokensPerMonth = 50e6
+    model_id: Annotated[str, Field(min_length=1, max_length=80)] = "glm-5.2"
+    quant: Annotated[str, Field(min_length=1, max_length=60)] = "UD-IQ2_XXS"
+    build_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_BUILDS)] = ARTICLE_BUILDS
+    price_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_PRICES)] = ("zai/glm-5.2",)
+    decode_tok_s: dict[str, DecodeTokS] = Field(default_factory=dict)
+
+    @field_validator("build_id", "price_id")
+    @classmethod
+    def _unique(cls, ids: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"lists an id twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
+        return ids
+
+    @model_validator(mode="after")
+    def _measured_builds_are_compared(self) -> StudyInputs:
+        stray = sorted(set(self.decode_tok_s) - set(self.build_id))
+        if stray:
+            raise ValueError(f"decode_tok_s names builds not compared: {', '.join(stray)}")
+        return self
+
+    def check(self, catalog: Catalog) -> StudyInputs:
+        """The inputs, after checking every id against ``catalog``; a ``CostModelError`` names the first unknown."""
+        model = lookup(catalog.models, self.model_id, "model")
+        lookup(model.quants, self.quant, f"quant of {self.model_id}")
+        for build_id in self.build_id:
+            lookup(catalog.builds, build_id, "build")
+        for price_id in self.price_id:
+            lookup(catalog.prices, price_id, "API offering")
+        if self.context_tokens > model.max_context_tokens:
+            raise CostModelError(
+                f"context_tokens {self.context_tokens:,} exceeds {self.model_id}'s maximum {model.max_context_tokens:,}"
+            )
+        return self
+
+
+def study_of(inputs: StudyInputs, catalog: Catalog, as_of: dt.date) -> Study:
+    """Recompute the study ``inputs`` describes, with ``catalog``'s builds, models and prices, as of ``as_of``.
+
+    >>> import datetime as dt, costmodel as cm
+    >>> study = study_of(StudyInputs(), cm.load_catalog(), dt.date(2026, 12, 1))
+    >>> study.primary("mac-studio-192gb").verdict.value
+    'does_not_fit'
+    """
+    inputs.check(catalog)
+    model = catalog.models[inputs.model_id]
+    return compare_builds(
+        [catalog.builds[b] for b in inputs.build_id],
+        [catalog.prices[p] for p in inputs.price_id],
+        model=model,
+        quant=model.quants[inputs.quant],
+        usage=inputs.usage,
+        as_of=as_of,
+        decode_tok_s=inputs.decode_tok_s,
+        **inputs.assumptions,
     )

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -18,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from .breakeven import compare
-from .fit import check_fit, kv_cache_gb
+from .memory import check_fit, kv_cache_gb
 from .ownership import capacity_tok_per_month, hours_per_token
 from .pricing import blended_usd_per_mtok, sum_of_prices_usd
-from .schema import ApiPrice, Build, Model, Quant, Scenario, Usage
+from .schema import ApiPrice, Assumptions, Build, MemoryOptions, Model, Quant, Scenario, Usage
 from .speed import estimate_speed
 
 #: an API price older than this is flagged stale [days]
@@ -35,27 +34,17 @@ def fit_label(placement: str, shortfall_gb: float) -> str:
     return FIT_WORDS.get(placement, f"no, short by {shortfall_gb:,.0f} GB")
 
 
-@dataclasses.dataclass(frozen=True)
-class Assumptions:
-    """What the hardware table needs beyond build, model and quant."""
-
-    context_tokens: int = 8192
-    input_share: float = 0.75
-    electricity_usd_per_kwh: float = 0.15
-    hours_per_day: float = 24.0
-    raise_gpu_memory_cap: bool = True
-
-
 def hardware_table(
-    builds: Iterable[Build], model: Model, quant: Quant, price: ApiPrice, a: Assumptions
+    builds: Iterable[Build], model: Model, quant: Quant, price: ApiPrice, usage: Usage, assumptions: Assumptions
 ) -> pd.DataFrame:
     """Every build against ``quant`` of ``model``: fit, decode and prefill speed with the ceiling,
     the most tokens a month, and the cost per million tokens at full use over the build's life
-    (net of resale), beside ``price``'s blend for the same mix."""
+    (net of resale), beside ``price``'s blend for ``usage``'s mix (its volume is not used)."""
+    a = assumptions
     rows = []
-    usage = Usage(tokens_per_month=1.0, input_share=a.input_share)
+    memory = a.memory.model_dump()
     for b in builds:
-        fit = check_fit(b, model, quant, a.context_tokens, raise_gpu_memory_cap=a.raise_gpu_memory_cap)
+        fit = check_fit(b, model, quant, **memory)
         row = {
             "build_id": b.build_id,
             "name": b.name,
@@ -71,9 +60,9 @@ def hardware_table(
             "local_usd_per_mtok": None,
         }
         if fit.fits:
-            speed = estimate_speed(b, model, quant, a.context_tokens, raise_gpu_memory_cap=a.raise_gpu_memory_cap)
+            speed = estimate_speed(b, model, quant, **memory)
             capacity = capacity_tok_per_month(
-                hours_per_token(speed.decode_tok_s, speed.prefill_tok_s, a.input_share), a.hours_per_day
+                hours_per_token(speed.decode_tok_s, speed.prefill_tok_s, usage.input_share), a.hours_per_day
             )
             full = compare(  # the build busy all its powered hours, for its whole life, at the speeds just estimated
                 Scenario(
@@ -81,14 +70,10 @@ def hardware_table(
                     model=model,
                     quant=quant,
                     price=price,
-                    usage=usage.model_copy(update={"tokens_per_month": capacity}),
-                    electricity_usd_per_kwh=a.electricity_usd_per_kwh,
-                    hours_per_day=a.hours_per_day,
-                    horizon_months=b.lifetime_months,
+                    usage=usage.model_copy(update={"tokens_per_month": capacity, "monthly_growth": 0.0}),
                     decode_tok_s=speed.decode_tok_s,
                     prefill_tok_s=speed.prefill_tok_s,
-                    context_tokens=a.context_tokens,
-                    raise_gpu_memory_cap=a.raise_gpu_memory_cap,
+                    **{**a.assumptions, "horizon_months": b.lifetime_months, "quality_adjusted": False},
                 )
             )
             row.update(
@@ -105,22 +90,13 @@ def hardware_table(
     return frame
 
 
-def memory_map(
-    model: Model,
-    builds: Sequence[Build],
-    context_tokens: int,
-    *,
-    kv_cache_dtype: str = "f16",
-    raise_gpu_memory_cap: bool = True,
-) -> pd.DataFrame:
-    """Every quant of ``model``: file size, memory needed at ``context_tokens``, quality retained,
-    and for each build whether it holds the quant (long form: one row per quant and build)."""
+def memory_map(model: Model, builds: Sequence[Build], memory: MemoryOptions) -> pd.DataFrame:
+    """Every quant of ``model``: file size, memory needed at the context of ``memory``, quality
+    retained, and for each build whether it holds the quant (long form: one row per quant and build)."""
     rows = []
     for q in model.quants.values():
         for b in builds:
-            fit = check_fit(
-                b, model, q, context_tokens, kv_cache_dtype=kv_cache_dtype, raise_gpu_memory_cap=raise_gpu_memory_cap
-            )
+            fit = check_fit(b, model, q, **memory.model_dump())
             rows.append(
                 {
                     "quant": q.quant,
@@ -132,6 +108,7 @@ def memory_map(
                     "kv_cache_gb": fit.kv_cache_gb,
                     "required_gb": fit.required_gb,
                     "build_id": b.build_id,
+                    "holds": fit.fits,
                     "fits": fit_label(fit.placement, fit.shortfall_gb),
                 }
             )

@@ -6,40 +6,35 @@ from typing import Any
 
 import streamlit as st
 
-import costmodel as cm
-from costmodel import figures
-from costmodel.views import Inputs, study_of
-from costmodel.study import format_tokens
-from ui import charts, export, params, state
-from ui.guard import run_page
-from ui import text
-from ui.text import md, rich
+import datetime as dt
 
-STORE = "_breakeven_inputs"
+import costmodel as cm
+from costmodel import plots
+from costmodel.explain import explain
+from costmodel.explain import tokens as format_tokens
+from costmodel.study import StudyInputs
+from ui import charts, export, inputs, params, state, text
+from ui.guard import run_page
+from ui.text import md, rich
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view(_cat: cm.Catalog, catalog_key: str, inputs: Inputs) -> tuple[cm.Study, dict, dict]:
-    """The study and both charts for the inputs (one cached call; keyed on the inputs alone, the
-    catalogue standing in by the fingerprint of the user's additions, see ``state.fingerprint``)."""
-    result = study_of(inputs, _cat)
-    colours = figures.build_colours(state.build_order(_cat))
-    names = figures.legend_names(result.builds)
-    return (
-        result,
-        figures.cumulative_cost_spec(result, colours, names),
-        figures.cost_per_mtok_spec(result, colours, names),
-    )
+def view(_cat: cm.Catalog, catalog_key: str, study_inputs: StudyInputs, today: dt.date) -> tuple[cm.Study, dict, dict]:
+    """The study and both charts for the inputs (one cached call, keyed as ``inputs.study``)."""
+    result = inputs.study(_cat, catalog_key, study_inputs, today)
+    colours = plots.build_colours(state.build_order(_cat))
+    names = plots.legend_names(result.builds)
+    return result, plots.cumulative_cost(result, colours, names), plots.cost_per_mtok(result, colours, names)
 
 
 def seed_inputs(cat: cm.Catalog) -> None:
     """Put the inputs in the widget state: from the URL on a session's first visit, then from the
     store (Streamlit drops a widget's state when its page is left)."""
-    if STORE not in st.session_state:
+    if not inputs.seeded():
         loaded = params.from_url(dict(st.query_params), cat)
-        st.session_state[STORE] = loaded.values
+        inputs.remember(loaded.values)
         st.session_state["_breakeven_notices"] = loaded.notices
-    stored = st.session_state[STORE]
+    stored = inputs.values()
     for key, value in stored.items():
         if key == "decode_tok_s":
             for build_id, tok_s in value.items():
@@ -65,9 +60,7 @@ def seed_inputs(cat: cm.Catalog) -> None:
 def sidebar(cat: cm.Catalog) -> dict[str, Any]:
     """The inputs, each under its glossary name."""
 
-    def bounds(key: str) -> dict[str, float]:
-        low, high, step = params.RANGES[key]
-        return {"min_value": low, "max_value": high, "step": step}
+    bounds = params.widget_range
 
     with st.sidebar:
         st.header("Scenario")
@@ -124,12 +117,12 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             help="A quant keeping 82% of the quality produces 1/0.82 = 1.22 tokens per API token (retries).",
         )
         with st.expander("Memory and measured speeds"):
-            low, high, step = params.RANGES["context_tokens"]
+            context = bounds("context_tokens")
             st.number_input(
                 "Context length [tokens]",
-                min_value=int(min(low, model.max_context_tokens)),
-                max_value=int(min(high, model.max_context_tokens)),
-                step=int(step),
+                min_value=min(context["min_value"], model.max_context_tokens),
+                max_value=min(context["max_value"], model.max_context_tokens),
+                step=context["step"],
                 key="context_tokens",
             )
             st.checkbox("Raise the GPU memory cap of unified-memory Macs", key="raise_gpu_memory_cap")
@@ -138,8 +131,7 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             for build_id in st.session_state["build_id"]:
                 value = st.number_input(
                     md(cat.builds[build_id].name),
-                    min_value=0.0,
-                    max_value=params.MAX_MEASURED_TOK_S,
+                    **params.measured_speed_range(),
                     value=None,
                     key=f"decode_tok_s:{build_id}",
                     placeholder="estimated",
@@ -155,12 +147,13 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog) -> None:
     """One build's verdict in plain words, its costs per million tokens, speeds and fit (one block)."""
     r = result
     colour = "green" if r.verdict == cm.Verdict.PAYS_BACK else "red"
+    words = explain(r)
     lines = [
         rich("**{name}**", name=build.name),
-        rich(f":{colour}[**{{h}}**]", h=r.headline[0].upper() + r.headline[1:]),
+        rich(f":{colour}[**{{h}}**]", h=words.headline[0].upper() + words.headline[1:]),
     ]
-    if r.reason != r.headline:
-        rest = r.reason[len(r.headline) :].lstrip("; ").lstrip()
+    if words.details:
+        rest = "; ".join(words.details)
         lines.append(rich(":small[:gray[{rest}]]", rest=rest[:1].upper() + rest[1:]))
     if r.verdict != cm.Verdict.DOES_NOT_FIT:
         local = "n/a" if r.local_usd_per_mtok is None else f"${r.local_usd_per_mtok:,.2f}"
@@ -200,7 +193,7 @@ def body() -> None:
     cat = state.catalog()
     seed_inputs(cat)
     values = sidebar(cat)
-    st.session_state[STORE] = values
+    inputs.remember(values)
     st.query_params.from_dict(params.to_url(values))
 
     st.title("Buy the box or pay the API?")
@@ -210,7 +203,7 @@ def body() -> None:
         st.info("Pick at least one build and one API offering in the sidebar.")
         return
 
-    result, cumulative, per_mtok = view(cat, state.fingerprint(), Inputs(**values))
+    result, cumulative, per_mtok = view(cat, state.fingerprint(), StudyInputs(**values), dt.date.today())
     builds = result.builds
     if result.usage.tokens_per_month == 0:
         st.info("No tokens asked: nothing to pay back. Move the tokens-per-month slider.")

@@ -6,63 +6,62 @@ import pandas as pd
 import streamlit as st
 
 import costmodel as cm
-from costmodel import figures
-from costmodel.catalog import BUILDS, catalogue_frame
-from costmodel.uploads import parse_csv
-from costmodel.exports import to_csv_bytes
-from costmodel.tables import Assumptions, hardware_table
-from ui import forms, params, state, text, uploads, widgets
+from costmodel import plots
+from costmodel.io.exports import to_csv_bytes
+from costmodel.io.rows import BUILDS, catalogue_frame
+from costmodel.tables import hardware_table
+from ui import charts, forms, inputs, params, state, text, uploads
 from ui.guard import run_page
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def table(
-    builds: tuple[cm.Build, ...], model: cm.Model, quant: cm.Quant, price: cm.ApiPrice, a: Assumptions
+    builds: tuple[cm.Build, ...],
+    model: cm.Model,
+    quant: cm.Quant,
+    price: cm.ApiPrice,
+    usage: cm.Usage,
+    assumptions: cm.Assumptions,
 ) -> pd.DataFrame:
-    return hardware_table(builds, model, quant, price, a)
+    return hardware_table(builds, model, quant, price, usage, assumptions)
 
 
-def picks(cat: cm.Catalog) -> tuple[cm.Model, cm.Quant, cm.ApiPrice, Assumptions]:
+def picks(cat: cm.Catalog) -> tuple[cm.Model, cm.Quant, cm.ApiPrice, cm.Usage, cm.Assumptions]:
     """Model, quant and assumptions: the break-even page's, changeable here."""
-    chosen = widgets.chosen()
+    chosen = inputs.current()
     a, b, c, d = st.columns(4)
-    model = widgets.pick_model(cat, "hw_model_id", a)
+    model = inputs.pick_model(cat, "hw_model_id", a)
     quants = list(model.quants)
-    q_start = chosen["quant"] if chosen["quant"] in quants else params.default_quant_of(model)
+    q_start = chosen.quant if chosen.quant in quants else params.default_quant_of(model)
     quant = model.quants[b.selectbox("Quantisation", quants, index=quants.index(q_start), key="hw_quant")]
-    context = c.number_input(
+    context = params.widget_range("context_tokens")
+    context_tokens = c.number_input(
         "Context [tokens]",
-        512,
-        model.max_context_tokens,
-        min(chosen["context_tokens"], model.max_context_tokens),
-        512,
+        min_value=min(context["min_value"], model.max_context_tokens),
+        max_value=min(context["max_value"], model.max_context_tokens),
+        value=min(chosen.context_tokens, model.max_context_tokens),
+        step=context["step"],
         key="hw_context_tokens",
     )
     electricity = d.number_input(
         "Electricity [USD/kWh]",
-        0.0,
-        2.0,
-        float(chosen["electricity_usd_per_kwh"]),
-        0.01,
+        **params.widget_range("electricity_usd_per_kwh"),
+        value=float(chosen.electricity_usd_per_kwh),
         key="hw_electricity_usd_per_kwh",
     )
-    price_id = next((p for p in chosen["price_id"] if p in cat.prices), next(iter(cat.prices)))
-    assumptions = Assumptions(
-        context_tokens=int(context),
-        input_share=float(chosen["input_share"]),
-        electricity_usd_per_kwh=float(electricity),
-        hours_per_day=float(chosen["hours_per_day"]),
-        raise_gpu_memory_cap=bool(chosen["raise_gpu_memory_cap"]),
+    price_id = next((p for p in chosen.price_id if p in cat.prices), next(iter(cat.prices)))
+    assumptions = cm.Assumptions(
+        **{**chosen.assumptions, "context_tokens": int(context_tokens), "electricity_usd_per_kwh": float(electricity)}
     )
-    return model, quant, cat.prices[price_id], assumptions
+    return model, quant, cat.prices[price_id], chosen.usage, assumptions
 
 
 def body() -> None:
     cat = state.catalog()
     st.title("Hardware")
     st.caption("Every build against one model and quant. Click a column to sort.")
-    model, quant, price, a = picks(cat)
-    frame = table(tuple(cat.builds.values()), model, quant, price, a)
+    model, quant, price, usage, a = picks(cat)
+    frame = table(tuple(cat.builds.values()), model, quant, price, usage, a)
     shown = frame.drop(columns=["build_id"]).rename(
         columns={
             "name": "Build",
@@ -98,17 +97,16 @@ def body() -> None:
     )
     st.caption(
         f"Cost at full use: the build serving its most tokens a month for its whole life, net of resale, "
-        f"at ${a.electricity_usd_per_kwh:.2f}/kWh and a {a.input_share:.0%} input mix. 'None': the model does not fit."
+        f"at ${a.electricity_usd_per_kwh:.2f}/kWh and a {usage.input_share:.0%} input mix. 'None': the model does not fit."
     )
     lines = [
         f"{model.name} {quant.quant} ({quant.file_size_gb:,.0f} GB), {a.context_tokens:,}-token context, batch 1; "
         f"bars: estimate, grey: bandwidth ceiling"
     ]
-    colours = figures.build_colours(state.build_order(cat))
-    st.plotly_chart(
-        figures.hardware_speeds(frame, colours, lines),
-        width="stretch",
-        config=figures.png_config(f"hardware-{model.model_id}-{quant.quant}".lower()),
+    colours = plots.build_colours(state.build_order(cat))
+    charts.show(
+        plots.hardware_speeds(frame, colours, lines),
+        f"hardware-{model.model_id}-{quant.quant}".lower(),
         key="hardware_chart",
     )
 
@@ -132,14 +130,7 @@ def body() -> None:
         "text/csv",
         key="download_builds",
     )
-    uploads.upload_section(
-        "Upload builds (CSV with the columns of builds.csv)",
-        "upload_builds",
-        ["csv"],
-        lambda data, name: parse_csv(data, "builds", name, cat),
-        lambda items: state.saved_message(state.save(state.CUSTOM_BUILDS, *items), f"Added {len(items)} build(s)"),
-        lambda b: b.build_id,
-    )
+    uploads.catalogue_section("builds", "builds", cat, state.CUSTOM_BUILDS, "upload_builds")
 
 
 run_page(body)

@@ -6,44 +6,45 @@ import pandas as pd
 import streamlit as st
 
 import costmodel as cm
-from costmodel import figures
-from costmodel.catalog import Problem
+from costmodel import plots
+from costmodel.io.uploads import parse_csv, parse_quants, with_saved_quants, with_quants
 from costmodel.tables import kv_curve, memory_map
-from costmodel.uploads import Upload, parse_csv
-from ui import state, text, uploads, widgets
+from ui import charts, inputs, params, state, text, uploads
 from ui.guard import run_page
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def tables(model: cm.Model, builds: tuple[cm.Build, ...], context: int, dtype: str, raise_cap: bool):
-    return (
-        memory_map(model, builds, context, kv_cache_dtype=dtype, raise_gpu_memory_cap=raise_cap),
-        kv_curve(model),
-    )
+def tables(model: cm.Model, builds: tuple[cm.Build, ...], memory: cm.MemoryOptions):
+    return memory_map(model, builds, memory), kv_curve(model)
 
 
 def body() -> None:
     cat = state.catalog()
     st.title("Models")
     a, b, c = st.columns(3)
-    model = widgets.pick_model(cat, "models_model_id", a)
+    model = inputs.pick_model(cat, "models_model_id", a)
+    bounds = params.widget_range("context_tokens")
     context = int(
         b.number_input(
             "Context [tokens]",
-            512,
-            model.max_context_tokens,
-            min(8192, model.max_context_tokens),
-            512,
+            min_value=min(bounds["min_value"], model.max_context_tokens),
+            max_value=min(bounds["max_value"], model.max_context_tokens),
+            value=min(cm.MemoryOptions().context_tokens, model.max_context_tokens),
+            step=bounds["step"],
             key="models_context_tokens",
         )
     )
-    dtype = c.selectbox("KV-cache type", ["f16", "q8_0", "q4_0"], key="models_kv_cache_dtype")
+    dtype = c.selectbox(
+        "KV-cache type", cm.schema.kind(cm.MemoryOptions, "kv_cache_dtype")[1], key="models_kv_cache_dtype"
+    )
     text.caption(
         f"{model.name}: {model.total_params_b:,.1f} B parameters, {model.active_params_b:,.1f} B active per token; "
         f"{model.n_layers} layers, {model.attention.upper()} cache; up to {model.max_context_tokens:,} tokens; "
         f"licence {model.license or 'not given'}. Source: {model.source}"
     )
-    memory, kv = tables(model, tuple(cat.builds.values()), context, dtype, True)
+    memory, kv = tables(
+        model, tuple(cat.builds.values()), cm.MemoryOptions(context_tokens=context, kv_cache_dtype=dtype)
+    )
 
     quants = memory.drop_duplicates("quant")[
         [
@@ -79,12 +80,7 @@ def body() -> None:
             f"Needs at {context:,} [GB]": st.column_config.NumberColumn(format="%.1f"),
         },
     )
-    st.plotly_chart(
-        figures.quant_memory(memory, model.name, context),
-        width="stretch",
-        key="models_memory_chart",
-        config=figures.png_config(f"memory-{model.model_id}"),
-    )
+    charts.show(plots.quant_memory(memory, model.name, context), f"memory-{model.model_id}", key="models_memory_chart")
 
     st.subheader("Which builds hold each quant")
     matrix = memory.pivot(index="build_id", columns="quant", values="fits").reindex(columns=list(model.quants))
@@ -97,12 +93,7 @@ def body() -> None:
 
     st.subheader("KV cache against context length")
     weights = min(q.file_size_gb for q in model.quants.values()) if model.quants else 0.0
-    st.plotly_chart(
-        figures.kv_cache(kv, model.name, weights),
-        width="stretch",
-        key="models_kv_chart",
-        config=figures.png_config(f"kv-cache-{model.model_id}"),
-    )
+    charts.show(plots.kv_cache(kv, model.name, weights), f"kv-cache-{model.model_id}", key="models_kv_chart")
 
     st.subheader("Upload models and quantisations")
     st.caption("Models with the columns of models.csv; then their quantisations with the columns of quants.csv.")
@@ -112,7 +103,7 @@ def body() -> None:
         ["csv"],
         lambda data, name: parse_csv(data, "models", name, cat),
         lambda items: state.saved_message(
-            state.save(state.CUSTOM_MODELS, *(keep_quants(m, cat) for m in items)), f"Added {len(items)} model(s)"
+            state.save(state.CUSTOM_MODELS, *with_saved_quants(items, cat)), f"Added {len(items)} model(s)"
         ),
         lambda m: m.model_id,
     )
@@ -120,38 +111,12 @@ def body() -> None:
         "Upload quantisations (CSV)",
         "upload_quants",
         ["csv"],
-        lambda data, name: known_models(parse_csv(data, "quants", name, cat), cat, name),
+        lambda data, name: parse_quants(data, name, cat),
         lambda items: state.saved_message(
             state.save(state.CUSTOM_MODELS, *with_quants(items, cat)), f"Added {len(items)} quantisation(s)"
         ),
         lambda q: f"{q.model_id} {q.quant}",
     )
-
-
-def keep_quants(model: cm.Model, cat: cm.Catalog) -> cm.Model:
-    """An uploaded model keeps the quants the catalogue already has for it."""
-    known = cat.models.get(model.model_id)
-    return model.model_copy(update={"quants": dict(known.quants)}) if known else model
-
-
-def known_models(upload: Upload, cat: cm.Catalog, label: str) -> Upload:
-    """Quants of models the catalogue does not hold are rejected."""
-    keep = [q for q in upload.accepted if q.model_id in cat.models]
-    rejected = upload.rejected + [
-        Problem(label, None, "model_id", f"unknown model {q.model_id!r} ({q.quant}): upload the model first")
-        for q in upload.accepted
-        if q.model_id not in cat.models
-    ]
-    return Upload(keep, rejected, upload.notices)
-
-
-def with_quants(quants: list[cm.Quant], cat: cm.Catalog) -> list[cm.Model]:
-    """The models the uploaded quants belong to, with the quants added."""
-    models: dict[str, cm.Model] = {}
-    for q in quants:
-        model = models.get(q.model_id, cat.models[q.model_id])
-        models[q.model_id] = model.model_copy(update={"quants": {**model.quants, q.quant: q}})
-    return list(models.values())
 
 
 run_page(body)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 import costmodel as cm
-from costmodel import figures
-from costmodel.catalog import PRICES, catalogue_frame
-from costmodel.exports import to_csv_bytes
-from costmodel.price_sources import fetch_newer, litellm_prices
+from costmodel import plots
+from costmodel.io.exports import to_csv_bytes
+from costmodel.io.price_sources import fetch_newer, litellm_prices
+from costmodel.io.rows import PRICES, catalogue_frame
+from costmodel.io.uploads import Upload
+from costmodel.study import MAX_BUILDS
 from costmodel.tables import STALE_AFTER_DAYS, memory_map, prices_table
-from costmodel.uploads import Upload, parse_csv
-from ui import charts, forms, params, state, uploads
+from ui import charts, forms, inputs, params, state, text, uploads
 from ui.guard import run_page
-from ui import text
 from ui.text import md, rich
 
 SHOWN = 300
@@ -49,35 +50,33 @@ def to_a_box(price: cm.ApiPrice, cat: cm.Catalog) -> None:
     """Which builds run the model an open-weight offering serves, and a way to compare them."""
     model = cat.models[price.open_weights_model_id]
     quant = params.default_quant_of(model)
-    memory = memory_map(model, tuple(cat.builds.values()), 8192)
-    holds = memory[(memory["quant"] == quant) & (~memory["fits"].str.startswith("no"))]
+    memory = memory_map(model, tuple(cat.builds.values()), cm.MemoryOptions())
+    holds = memory[(memory["quant"] == quant) & memory["holds"]]
     names = [f"{cat.builds[b].name} ({fits})" for b, fits in zip(holds["build_id"], holds["fits"], strict=True)]
     st.markdown(
         rich(
-            "**{price}** serves the open-weight **{model}**. At {quant} and 8,192 tokens of context, "
+            "**{price}** serves the open-weight **{model}**. At {quant} and {context} tokens of context, "
             "{count} of {total} builds hold it: {names}",
             price=price.price_id,
             model=model.name,
             quant=quant,
+            context=f"{cm.MemoryOptions().context_tokens:,}",
             count=len(names),
             total=len(cat.builds),
             names="; ".join(names) if names else "none",
         )
     )
     if names and st.button("Compare these builds with this API on the break-even page", key="prices_to_breakeven"):
-        values = dict(st.session_state.get("_breakeven_inputs", params.DEFAULTS))
-        values.update(
-            model_id=model.model_id,
-            quant=quant,
-            price_id=[price.price_id],
-            build_id=list(holds["build_id"])[: cm.views.MAX_BUILDS],
-            decode_tok_s={},
+        inputs.open_breakeven(
+            {
+                **inputs.values(),
+                "model_id": model.model_id,
+                "quant": quant,
+                "price_id": [price.price_id],
+                "build_id": list(holds["build_id"])[:MAX_BUILDS],
+                "decode_tok_s": {},
+            }
         )
-        st.session_state["_breakeven_inputs"] = values
-        for key in list(st.session_state):
-            if key in params.DEFAULTS or str(key).startswith("decode_tok_s:"):
-                del st.session_state[key]
-        st.switch_page("pages/breakeven.py")
 
 
 def detail(price: cm.ApiPrice, cat: cm.Catalog, usage: cm.Usage, today: dt.date) -> None:
@@ -101,7 +100,7 @@ def detail(price: cm.ApiPrice, cat: cm.Catalog, usage: cm.Usage, today: dt.date)
     if len(history) > 1:
         lines = [f"{len(history)} dated prices; source {history['source'].iloc[-1]}"]
         charts.show(
-            figures.price_history(history, str(today), lines).to_plotly_json(),
+            plots.price_history(history, str(today), lines),
             f"price-history-{price.price_id.replace('/', '-')}",
             key="prices_history_chart",
         )
@@ -123,14 +122,7 @@ def sources(cat: cm.Catalog, today: dt.date) -> None:
             else:
                 state.use_snapshot(fetched)
                 text.success(f"Using {len(fetched.prices):,} offerings fetched from genai-prices for this session.")
-    uploads.upload_section(
-        "Upload offerings (CSV with the columns of prices.csv)",
-        "upload_prices",
-        ["csv"],
-        lambda data, name: parse_csv(data, "prices", name, cat),
-        lambda items: state.saved_message(state.save(state.CUSTOM_PRICES, *items), f"Added {len(items)} offering(s)"),
-        lambda p: p.price_id,
-    )
+    uploads.catalogue_section("prices", "offerings", cat, state.CUSTOM_PRICES, "upload_prices")
     uploads.upload_section(
         "Upload a LiteLLM model_prices_and_context_window.json",
         "upload_litellm",
@@ -144,13 +136,19 @@ def sources(cat: cm.Catalog, today: dt.date) -> None:
 def body() -> None:
     cat = state.catalog()
     st.title("API prices")
-    chosen = st.session_state.get("_breakeven_inputs", params.DEFAULTS)
+    chosen = inputs.current()
     a, b = st.columns(2)
     input_share = a.slider(
-        "Input share of tokens", 0.0, 1.0, float(chosen["input_share"]), 0.05, key="prices_input_share"
+        "Input share of tokens",
+        **params.widget_range("input_share"),
+        value=float(chosen.input_share),
+        key="prices_input_share",
     )
     cached = b.slider(
-        "Cached share of input", 0.0, 1.0, float(chosen["cached_input_share"]), 0.05, key="prices_cached_input_share"
+        "Cached share of input",
+        **params.widget_range("cached_input_share"),
+        value=float(chosen.cached_input_share),
+        key="prices_cached_input_share",
     )
     usage = cm.Usage(tokens_per_month=1e6, input_share=input_share, cached_input_share=cached)
     today = dt.date.today()
@@ -188,17 +186,17 @@ def body() -> None:
             f"matching offerings; prices as of {top['as_of'].min()} to {top['as_of'].max()}; made {today}"
         ]
         charts.show(
-            figures.price_blend(top, lines).to_plotly_json(),
+            plots.price_blend(top, lines),
             f"api-prices-{int(input_share * 100)}in",
             key="prices_chart",
         )
         ids = list(found["price_id"])
-        default = next((p for p in chosen["price_id"] if p in ids), ids[0])
+        default = next((p for p in chosen.price_id if p in ids), ids[0])
         pick = st.selectbox("Offering", ids, index=ids.index(default), key="prices_pick")
         detail(cat.prices[pick], cat, usage, today)
 
     st.subheader("Add or edit an offering")
-    options = ["(new offering)", *chosen["price_id"], *(p for p in cat.prices if p not in chosen["price_id"])]
+    options = ["(new offering)", *chosen.price_id, *(p for p in cat.prices if p not in chosen.price_id)]
     picked = st.selectbox("Start from", options, key="prices_edit_pick")
     current = None if picked == options[0] else cat.prices[picked]
     price = forms.object_form(cm.ApiPrice, f"price_form:{picked}", current)

@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
 import streamlit as st
 
 import costmodel as cm
-from costmodel import figures
-from costmodel.store import ScenarioExists, Store
-from costmodel.uploads import parse_scenarios
-from costmodel.views import Inputs, study_of
-from ui import charts, params, state, text, uploads
+from costmodel import plots
+from costmodel.explain import explain
+from costmodel.io.uploads import parse_scenarios
+from ui import charts, inputs, params, state, text, uploads
 from ui.guard import run_page
-
-STORE = "_breakeven_inputs"
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def study(_cat: cm.Catalog, catalog_key: str, inputs: Inputs) -> cm.Study:
-    return study_of(inputs, _cat)
-
-
-def current_inputs() -> Inputs:
-    """The break-even page's inputs as they are now (its defaults before a first visit)."""
-    return Inputs(**st.session_state.get(STORE, params.DEFAULTS))
-
-
-def open_in_break_even(inputs: Inputs) -> None:
-    """Load ``inputs`` into the break-even page and go there."""
-    values = {k: list(v) if isinstance(v, tuple) else v for k, v in inputs.model_dump().items()}
-    st.session_state[STORE] = values
-    for key in list(st.session_state):
-        if key in params.DEFAULTS or str(key).startswith("decode_tok_s:"):
-            del st.session_state[key]
-    st.switch_page("pages/breakeven.py")
+from ui.store import ScenarioExists, Store
 
 
 PENDING = "_scenario_pending_replace"
@@ -43,10 +22,10 @@ PENDING = "_scenario_pending_replace"
 
 def save_section(store: Store) -> None:
     st.subheader("Save the break-even view")
-    inputs = current_inputs()
+    current = inputs.current()
     text.caption(
-        f"{inputs.model_id} {inputs.quant}; {len(inputs.build_id)} build(s) against {', '.join(inputs.price_id)}; "
-        f"{params.token_label(inputs.tokens_per_month)} tokens a month"
+        f"{current.model_id} {current.quant}; {len(current.build_id)} build(s) against "
+        f"{', '.join(current.price_id)}; {params.token_label(current.tokens_per_month)} tokens a month"
     )
     with st.form("save_scenario"):
         name = st.text_input("Name", key="scenario_name", max_chars=80)
@@ -54,7 +33,7 @@ def save_section(store: Store) -> None:
     if submitted:
         st.session_state.pop(PENDING, None)
         try:
-            saved = store.save_scenario(name, inputs)
+            saved = store.save_scenario(name, current)
         except ScenarioExists as exc:  # never replaced without asking
             st.session_state[PENDING] = (exc.name, exc.updated_at)
         except cm.CostModelError as exc:
@@ -71,7 +50,7 @@ def save_section(store: Store) -> None:
         if a.button("Replace it with this view", key="scenario_replace"):
             st.session_state.pop(PENDING)
             try:  # only the version seen above: a save of the same name since then wins, and says so
-                store.save_scenario(taken, inputs, replace=True, expected_updated_at=when)
+                store.save_scenario(taken, current, replace=True, expected_updated_at=when)
             except cm.CostModelError as exc:
                 text.error(f"Not saved: {exc}")
             else:
@@ -103,7 +82,7 @@ def manage_section(store: Store, saved: list) -> None:
     new_name = b.text_input("New name", key="scenario_new_name", label_visibility="collapsed", placeholder="new name")
     try:
         if a.button("Open in the break-even page", key="scenario_open"):
-            open_in_break_even(store.load_scenario(pick))
+            inputs.open_breakeven(store.load_scenario(pick))
         if b.button("Rename", key="scenario_rename"):
             store.rename_scenario(pick, new_name)
             st.rerun()
@@ -128,7 +107,7 @@ def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
     studies, rows = {}, []
     for name in chosen:
         try:
-            result = study(cat, state.fingerprint(), by_name[name])
+            result = inputs.study(cat, state.fingerprint(), by_name[name], dt.date.today())
         except cm.CostModelError as exc:
             text.warning(f"{name}: {exc}")
             continue
@@ -139,7 +118,7 @@ def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
                 {
                     "scenario": name,
                     "build": build.name,
-                    "verdict": r.headline,
+                    "verdict": explain(r).headline,
                     "local [USD/Mtok]": r.local_usd_per_mtok,
                     "API [USD/Mtok]": r.api_usd_per_mtok,
                     "savings at horizon [USD]": r.savings_at_horizon_usd,
@@ -157,8 +136,8 @@ def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
         },
     )
     if len(studies) >= 2:
-        fig = figures.scenario_overlay(studies, figures.build_colours(state.build_order(cat)))
-        charts.show(fig.to_plotly_json(), "breakeven-scenarios", key="scenario_chart")
+        spec = plots.scenario_overlay(studies, plots.build_colours(state.build_order(cat)))
+        charts.show(spec, "breakeven-scenarios", key="scenario_chart")
 
 
 def exchange_section(store: Store, saved: list, cat: cm.Catalog) -> None:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 import costmodel as cm
-from costmodel import figures
+from costmodel import plots
+from costmodel.explain import explain
+from costmodel.explain import tokens as format_tokens
+from costmodel.inputs import INPUTS
 from costmodel.sensitivity import base_values, default_ranges
-from costmodel.study import format_tokens
-from costmodel.views import Inputs, study_of
-from ui import charts, params, state, text
+from ui import charts, inputs, state, text
 from ui.guard import run_page
-
-STORE = "_breakeven_inputs"
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def study(_cat: cm.Catalog, catalog_key: str, inputs: Inputs) -> cm.Study:
-    return study_of(inputs, _cat)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -79,8 +75,8 @@ def uncertain_editor(scenario: cm.Scenario) -> tuple[tuple[str, float, float, fl
 def body() -> None:
     cat = state.catalog()
     st.title("How sure is the verdict?")
-    inputs = Inputs(**st.session_state.get(STORE, params.DEFAULTS))
-    result = study(cat, state.fingerprint(), inputs)
+    today = dt.date.today()
+    result = inputs.study(cat, state.fingerprint(), inputs.current(), today)
     fitting = [b for b in result.builds if result.primary(b.build_id).verdict != cm.Verdict.DOES_NOT_FIT]
     if not fitting:
         st.info("None of the break-even page's builds holds this model: pick others there.")
@@ -88,9 +84,9 @@ def body() -> None:
     build = st.selectbox("Build", fitting, format_func=lambda b: b.name, key="sensitivity_build")
     r = result.primary(build.build_id)
     scenario = r.scenario
-    colour = figures.build_colours(state.build_order(cat))[build.build_id]
+    colour = plots.build_colours(state.build_order(cat))[build.build_id]
     lines = [
-        f"{build.name} against {scenario.price.price_id}: {r.headline}",
+        f"{build.name} against {scenario.price.price_id}: {explain(r).headline}",
         f"{result.model.name} {result.quant.quant}; {format_tokens(scenario.usage.tokens_per_month)} tokens a month, "
         f"{scenario.usage.input_share:.0%} input; ${scenario.electricity_usd_per_kwh:.2f}/kWh; "
         f"{scenario.horizon_months}-month horizon; made {result.as_of}",
@@ -106,10 +102,10 @@ def body() -> None:
     if not flips.empty:
         first = flips.iloc[0]
         text.warning(
-            f"The verdict flips with {figures.INPUT_LABELS.get(first['input'], first['input'])}: "
+            f"The verdict flips with {INPUTS[first['input']].label}: "
             f"{first['verdict_low']} at {first['low_value']:,.4g}, {first['verdict_high']} at {first['high_value']:,.4g}."
         )
-    charts.show(figures.tornado(table, lines).to_plotly_json(), f"tornado-{build.build_id}", key="tornado_chart")
+    charts.show(plots.tornado(table, lines), f"tornado-{build.build_id}", key="tornado_chart")
 
     st.subheader("How likely is local cheaper")
     with st.expander("Uncertain inputs: low / likely / high, triangular"):
@@ -133,21 +129,18 @@ def body() -> None:
         f"{summary.share_over_capacity:.0%} ask more than the build serves in some month."
     )
     mc_lines = lines + [
-        f"{summary.draws:,} draws, seed {summary.seed}; uncertain: "
-        + ", ".join(figures.INPUT_LABELS.get(n, n) for n, *_ in uncertain)
+        f"{summary.draws:,} draws, seed {summary.seed}; uncertain: " + ", ".join(INPUTS[n].label for n, *_ in uncertain)
     ]
     charts.show(
-        figures.savings_distribution(savings, summary.probability_local_cheaper, mc_lines).to_plotly_json(),
+        plots.savings_distribution(savings, summary.probability_local_cheaper, mc_lines),
         f"savings-{build.build_id}",
         key="mc_histogram",
     )
-    charts.show(figures.fan(bands, mc_lines).to_plotly_json(), f"fan-{build.build_id}", key="mc_fan")
+    charts.show(plots.fan(bands, mc_lines), f"fan-{build.build_id}", key="mc_fan")
 
     st.subheader("If API prices change")
     by_trend = trends(scenario)
-    charts.show(
-        figures.price_trends(by_trend, colour, lines).to_plotly_json(), f"trends-{build.build_id}", key="trend_chart"
-    )
+    charts.show(plots.price_trends(by_trend, colour, lines), f"trends-{build.build_id}", key="trend_chart")
     rows = by_trend.drop_duplicates("trend")
     st.dataframe(
         pd.DataFrame(
@@ -157,7 +150,7 @@ def body() -> None:
                 "break-even month": ["none" if m is None else f"{m:.1f}" for m in rows["break_even_month"]],
                 "savings at the horizon": [usd(v) for v in rows["savings_at_horizon_usd"]],
                 "verdict": rows["verdict"],
-                "source": [t.source for t in cm.DEFAULT_TRENDS],
+                "source": rows["source"],
             }
         ),
         hide_index=True,

@@ -57,10 +57,21 @@ def numbers(value: list | dict) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
+def chart_titled(page: Page, start: str) -> list[dict]:
+    """The traces of the chart whose title holds ``start``, once it is drawn (charts are found by
+    what they are, not by their place on the page, which a rerun may change while it draws)."""
+    find = f"""start => Array.from(document.querySelectorAll('{PLOTS}'))
+        .filter(gd => gd.layout && gd.layout.title && (gd.layout.title.text || '').includes(start)
+                      && gd.data && gd.data.length > 0)
+        .map(gd => gd.data)[0] || null"""
+    page.wait_for_function(find, arg=start)
+    return page.evaluate(find, start)
+
+
 def last_month(page: Page) -> dict[str, float]:
     """The cumulative-cost chart's lines (builds and APIs, by legend name) at the last month."""
     lines = {}
-    for trace in chart_specs(page)[0]:
+    for trace in chart_titled(page, "Buy the box or pay the API?"):
         if trace.get("mode") == "lines":
             x, y = numbers(trace["x"]), numbers(trace["y"])
             assert x[-1] == HORIZON_MONTHS, trace["name"]

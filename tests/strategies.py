@@ -38,6 +38,30 @@ def builds(draw, gpu_count=st.integers(min_value=1, max_value=8)) -> cm.Build:
 
 
 @st.composite
+def machines(draw) -> cm.Build:
+    """Any kind of build: discrete GPUs, one unified-memory pool (capped or not), or CPU only."""
+    kind = draw(st.sampled_from(["discrete", "unified", "cpu"]))
+    if kind == "discrete":
+        return draw(builds())
+    load = draw(st.floats(min_value=30, max_value=3000))
+    unified = kind == "unified"
+    return cm.Build(
+        build_id="box",
+        name="Box",
+        capex_usd=draw(usd),
+        gpu_count=1 if unified else 0,
+        gpu_fp16_tflops=draw(st.floats(min_value=1, max_value=200)) if unified else None,
+        unified_memory=unified,
+        gpu_usable_fraction=draw(st.one_of(st.none(), st.floats(min_value=0.5, max_value=1.0))) if unified else None,
+        system_ram_gb=draw(st.floats(min_value=16, max_value=1024)),
+        ram_bandwidth_gbs=draw(st.floats(min_value=20, max_value=900)),
+        cpu_tflops=draw(st.floats(min_value=0.2, max_value=20)),
+        power_load_w=load,
+        power_idle_w=draw(st.floats(min_value=0, max_value=1)) * load,
+    )
+
+
+@st.composite
 def models_and_quants(draw) -> tuple[cm.Model, cm.Quant]:
     total = draw(st.floats(min_value=0.5, max_value=1000))
     active = total * draw(st.floats(min_value=0.02, max_value=1.0))
@@ -82,8 +106,9 @@ def usages(draw) -> cm.Usage:
 
 
 @st.composite
-def scenarios(draw, measured: bool | None = None) -> cm.Scenario:
-    """Valid scenarios; ``measured`` True gives measured speeds, False estimated, None either."""
+def scenarios(draw, measured: bool | None = None, machine=None) -> cm.Scenario:
+    """Valid scenarios; ``measured`` True gives measured speeds, False estimated, None either;
+    ``machine`` draws the build (discrete-GPU boxes by default)."""
     model, quant = draw(models_and_quants())
     if measured is None:
         measured = draw(st.booleans())
@@ -96,7 +121,7 @@ def scenarios(draw, measured: bool | None = None) -> cm.Scenario:
         else {}
     )
     return cm.Scenario(
-        build=draw(builds()),
+        build=draw(machine if machine is not None else builds()),
         model=model,
         quant=quant,
         price=draw(prices()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -12,8 +13,8 @@ from conftest import save_form
 from streamlit.testing.v1 import AppTest
 
 import costmodel as cm
-from costmodel.catalog import BUILDS
-from costmodel.exports import to_csv_bytes
+from costmodel.io.rows import BUILDS
+from costmodel.io.exports import to_csv_bytes
 from ui import params
 from ui.text import plain
 
@@ -75,6 +76,7 @@ def article_study(**overrides) -> cm.Study:
         horizon_months=v["horizon_months"],
         context_tokens=v["context_tokens"],
         raise_gpu_memory_cap=v["raise_gpu_memory_cap"],
+        as_of=dt.date.today(),
     )
 
 
@@ -94,7 +96,7 @@ def test_defaults_show_the_article_builds_verdicts_and_both_charts():
     text = " ".join(plain(m.value) for m in at.markdown)
     study = article_study()
     for build_id in params.ARTICLE_BUILDS:
-        headline = study.primary(build_id).headline
+        headline = cm.explain(study.primary(build_id)).headline
         assert headline[0].upper() + headline[1:] in text
     assert "Does not fit: short by" in text
 
@@ -322,7 +324,7 @@ def test_build_form_shows_errors_under_the_fields_and_keeps_the_catalogue():
 
 
 def test_builds_download_reads_back_as_the_catalogue():
-    from costmodel.catalog import catalogue_frame, read_rows
+    from costmodel.io.rows import catalogue_frame, read_rows
 
     cat = cm.load_catalog()
     rows, errors = read_rows(to_csv_bytes(catalogue_frame(cat.builds.values(), BUILDS)).decode(), BUILDS)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import costmodel as cm
-from costmodel.store import Store
-from costmodel.views import Inputs
+from ui.store import Store
+from costmodel.study import StudyInputs
 from ui import params
 from ui.text import plain
 
@@ -48,7 +48,7 @@ def test_save_the_current_view_and_find_it_in_the_store(home):
 
 def test_rename_duplicate_delete(home):
     store = Store(home / "breakeven.sqlite3")
-    store.save_scenario("a", Inputs())
+    store.save_scenario("a", StudyInputs())
     at = scenarios_page()
     at.text_input(key="scenario_new_name").input("b")
     click(at, "Rename")
@@ -64,8 +64,8 @@ def test_rename_duplicate_delete(home):
 
 def test_compare_two_scenarios_side_by_side(home):
     store = Store(home / "breakeven.sqlite3")
-    store.save_scenario("small", Inputs(tokens_per_month=5e6))
-    store.save_scenario("large", Inputs(tokens_per_month=5e8))
+    store.save_scenario("small", StudyInputs(tokens_per_month=5e6))
+    store.save_scenario("large", StudyInputs(tokens_per_month=5e8))
     at = scenarios_page()
     assert not at.exception and not at.error
     verdicts = at.dataframe[1].value
@@ -77,7 +77,7 @@ def test_compare_two_scenarios_side_by_side(home):
 
 
 def test_open_a_saved_scenario_in_the_break_even_page(home):
-    Store(home / "breakeven.sqlite3").save_scenario("x", Inputs(input_share=0.5, build_id=("rtx3090-x12",)))
+    Store(home / "breakeven.sqlite3").save_scenario("x", StudyInputs(input_share=0.5, build_id=("rtx3090-x12",)))
     at = scenarios_page()
     click(at, "Open in the break-even page")
     assert not at.exception
@@ -87,7 +87,7 @@ def test_open_a_saved_scenario_in_the_break_even_page(home):
 
 def test_import_accepts_valid_scenarios_and_lists_the_rejected(home):
     at = scenarios_page()
-    good = Inputs().model_dump(mode="json")
+    good = StudyInputs().model_dump(mode="json")
     data = json.dumps(
         {
             "format": "breakeven-scenarios",
@@ -95,11 +95,11 @@ def test_import_accepts_valid_scenarios_and_lists_the_rejected(home):
             "scenarios": [{"name": "good", "inputs": good}, {"name": "bad", "inputs": {**good, "horizon_months": 999}}],
         }
     ).encode()
-    from costmodel.uploads import parse_scenarios
+    from costmodel.io.uploads import parse_scenarios
 
     upload = parse_scenarios(data, "s.json", cm.load_catalog())
     assert [n for n, _ in upload.accepted] == ["good"]
-    assert "horizon_months: must be <= 120, got 999" in str(upload.rejected[0])
+    assert "horizon_months: must be <= 240, got 999" in str(upload.rejected[0])
     assert not at.exception
 
 

@@ -36,8 +36,8 @@ def test_hand_case_break_even_month_savings_and_volume():
     assert result.api_usd_per_mtok == pytest.approx(5.0)
     assert result.local_marginal_usd_per_mtok == pytest.approx(0.1375)
     assert result.throughput.source == "measured"
-    assert result.reason == (
-        "pays back in month 39.8 counting its resale value at the end of its life; in cash alone in month 53.1"
+    assert cm.explain(result).reason == (
+        "pays back in month 39.8; counting its resale value at the end of its life; in cash alone in month 53.1"
     )
 
 
@@ -81,7 +81,7 @@ def test_cannot_serve_when_volume_exceeds_capacity_and_hybrid_is_costed():
     result = cm.compare(hand_scenario(usage=cm.Usage(tokens_per_month=500e6, input_share=0.5)))
     assert result.verdict == cm.Verdict.CANNOT_SERVE
     assert result.break_even_month is None
-    assert "capacity 239.1 M tokens a month against 500.0 M asked" in result.reason
+    assert "capacity 239.1 M tokens a month against 500.0 M asked" in cm.explain(result).reason
     month = result.curve.iloc[1]
     assert month["served_local_tokens"] == pytest.approx(239.07e6, rel=1e-4)
     assert month["overflow_usd"] == pytest.approx((500e6 - 239.07e6) * 5.0 / 1e6, rel=1e-4)
@@ -94,7 +94,7 @@ def test_growth_makes_a_servable_volume_outgrow_capacity():
     # 100 M x 1.05^(m-1) > 239.07 M from m - 1 > ln(2.3907)/ln(1.05) = 17.86, so month 19
     assert result.first_month_over_capacity == 19
     assert result.verdict == cm.Verdict.CANNOT_SERVE
-    assert "from month 19" in result.reason
+    assert "from month 19" in cm.explain(result).reason
 
 
 def test_never_when_running_costs_exceed_the_api():
@@ -108,16 +108,16 @@ def test_never_when_running_costs_exceed_the_api():
     result = cm.compare(scenario)
     assert result.verdict == cm.Verdict.NEVER
     assert result.electricity_usd_per_mtok_at_load == pytest.approx(55.556, abs=0.001)
-    assert result.reason.startswith("never: running costs alone are $")
+    assert cm.explain(result).reason.startswith("never: running costs alone are $")
 
 
 def test_never_within_horizon_says_how_long_it_would_take():
     # saving $37.67 a month against $1,500 over a 24-month horizon: not within it (39.8 months)
     result = cm.compare(hand_scenario(horizon_months=24))
     assert result.verdict == cm.Verdict.NEVER
-    assert result.headline.startswith("never within 24 months: local costs $")
-    assert "against the API's $5.00" in result.headline
-    assert "it saves $38 a month, so paying back would take ~40 months" in result.reason
+    assert cm.explain(result).headline.startswith("never within 24 months: local costs $")
+    assert "against the API's $5.00" in cm.explain(result).headline
+    assert "it saves $38 a month, so paying back would take ~40 months" in cm.explain(result).reason
 
 
 def test_does_not_fit_names_the_shortfall(catalog):
@@ -131,8 +131,8 @@ def test_does_not_fit_names_the_shortfall(catalog):
     )
     result = cm.compare(scenario)
     assert result.verdict == cm.Verdict.DOES_NOT_FIT
-    assert result.reason.startswith("does not fit: short by")
-    assert result.headline == f"does not fit: short by {result.fit.shortfall_gb:,.0f} GB"
+    assert cm.explain(result).reason.startswith("does not fit: short by")
+    assert cm.explain(result).headline == f"does not fit: short by {result.fit.shortfall_gb:,.0f} GB"
     assert result.local_usd_per_mtok is None
     assert result.throughput.decode_tok_s is None
 
@@ -140,7 +140,7 @@ def test_does_not_fit_names_the_shortfall(catalog):
 def test_zero_usage_never_pays_back_and_has_no_cost_per_token():
     result = cm.compare(hand_scenario(usage=cm.Usage(tokens_per_month=0)))
     assert result.verdict == cm.Verdict.NEVER
-    assert result.reason == "never: no tokens to serve"
+    assert cm.explain(result).reason == "never: no tokens to serve"
     assert result.local_usd_per_mtok is None
 
 

@@ -20,8 +20,8 @@ from live_server import ROOT, chromium_path, running_app
 from playwright.sync_api import Page, expect
 
 import costmodel as cm
-from costmodel.store import Store
-from costmodel.views import Inputs
+from ui.store import Store
+from costmodel.study import StudyInputs
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def hostile_server(tmp_path_factory) -> Iterator[str]:
     ]
     price = cat.prices["zai/glm-5.2"].model_copy(update={"source": HOSTILE[0], "note": HOSTILE[1], "origin": "user"})
     store.save(*builds, price)
-    store.save_scenario(NAMES[0], Inputs())
+    store.save_scenario(NAMES[0], StudyInputs())
     with running_app(env={"BREAKEVEN_HOME": str(home)}) as base:
         yield base
 
@@ -166,7 +166,7 @@ def test_faults_of_the_store_under_a_live_server_turn_saving_off_and_every_page_
     page: Page, tiny_home: Path
 ) -> None:
     path = tiny_home / "breakeven.sqlite3"
-    Store(path).save_scenario("before", Inputs())
+    Store(path).save_scenario("before", StudyInputs())
     good = tiny_home.parent / "good.sqlite3"
     shutil.copyfile(path, good)
     with running_app(env={"BREAKEVEN_HOME": str(tiny_home)}) as base:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import costmodel as cm
-from costmodel.catalog import SPECS
+from costmodel.io.rows import SPECS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import costmodel as cm
-from costmodel import figures
-from costmodel.exports import to_csv_bytes
+from costmodel import plots
+from costmodel.io.exports import to_csv_bytes
 from ui import export, params
 
 
@@ -38,7 +38,7 @@ def test_server_side_png_is_a_png(catalog):
         usage=cm.Usage(tokens_per_month=5e7),
         as_of=dt.date(2026, 11, 28),
     )
-    data = export.png_bytes(figures.cumulative_cost_spec(study, figures.build_colours(catalog.builds)))
+    data = export.png_bytes(plots.cumulative_cost(study, plots.build_colours(catalog.builds)))
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
 
@@ -50,7 +50,7 @@ def test_no_browser_gives_none(monkeypatch, tmp_path):
 
 
 def test_png_button_config_is_2x_with_the_file_name():
-    config = figures.png_config("breakeven-glm")
+    config = plots.png_config("breakeven-glm")
     assert config["toImageButtonOptions"] == {"format": "png", "filename": "breakeven-glm", "scale": 2}
 
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import costmodel as cm
-from costmodel.price_sources import (
+from costmodel.io.price_sources import (
     PLAUSIBLE_USD_PER_MTOK,
     fetch_newer,
     litellm_prices,

@@ -128,7 +128,7 @@ def test_electricity_alone_694_per_mtok_at_1kw_6_tok_s(glm):
     assert result.electricity_usd_per_mtok_at_load == pytest.approx(6.944, abs=0.001)
     assert result.electricity_usd_per_mtok_at_load > cm.sum_of_prices_usd(price)
     assert result.verdict == cm.Verdict.NEVER
-    assert "running costs alone" in result.reason
+    assert "running costs alone" in cm.explain(result).reason
 
 
 def test_192gb_mac_is_49gb_short_before_context(catalog, glm):
@@ -171,3 +171,16 @@ def test_8x_h100_cannot_hold_the_q8_file(catalog, glm):
     assert node.gpu_count * node.vram_gb_per_gpu == 640
     assert fit.placement in ("gpu+ram", "none")
     assert fit.placement != "gpu"
+
+
+def test_the_article_case_fits_by_every_function_with_their_defaults(catalog):
+    """GLM 5.2 UD-IQ2_XXS on the 256 GB M3 Ultra: check_fit, estimate_speed and compare agree."""
+    build, glm = catalog.builds["mac-studio-m3-ultra-256gb"], catalog.models["glm-5.2"]
+    quant = glm.quants["UD-IQ2_XXS"]
+    fit = cm.check_fit(build, glm, quant)
+    assert fit.fits and fit.needs_cap_raise
+    assert cm.estimate_speed(build, glm, quant).decode_tok_s > 0
+    scenario = cm.Scenario(
+        build=build, model=glm, quant=quant, price=catalog.prices["zai/glm-5.2"], usage=cm.Usage(tokens_per_month=50e6)
+    )
+    assert cm.compare(scenario).verdict == cm.Verdict.PAYS_BACK

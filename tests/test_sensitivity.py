@@ -79,11 +79,11 @@ def test_hand_case_falling_30_percent_a_year_over_24_months():
     assert curve["local_cash_usd"].iloc[24] == pytest.approx(2295.98)
     assert result.savings_at_horizon_usd == pytest.approx(-25.243, abs=1e-3)
     assert result.verdict == cm.Verdict.NEVER
-    assert "its average over the horizon at -30% a year" in result.reason
+    assert "its average over the horizon at -30% a year" in cm.explain(result).reason
     # break-even volume: fixed = 2,000 x 0.75 x 24/60 + 24 x 730.5 h x 0.1 kW x 0.15 = 600 + 262.98
     # = 862.98; mean multiplier = 17.41474 / 24 = 0.725614; V* = 862.98 / (24 x (5.00 x 0.725614
     # - 0.1375) / 1e6) = 10.3013 M tokens a month (flat prices: 7.3949 M over 60 months)
-    assert result.terms.api_price_factor_mean == pytest.approx(0.725614, abs=1e-6)
+    assert result.api_price_factor_mean == pytest.approx(0.725614, abs=1e-6)
     assert result.break_even_volume_tok_per_month == pytest.approx(10.3013e6, rel=1e-5)
 
 
@@ -150,6 +150,7 @@ def test_price_trend_scenarios_defaults_are_sourced_and_ordered():
     table = cm.price_trend_scenarios(hand_scenario())
     assert list(table.columns) == [
         "trend",
+        "source",
         "api_price_change_per_year",
         "month",
         "api_usd",
@@ -160,6 +161,7 @@ def test_price_trend_scenarios_defaults_are_sourced_and_ordered():
         "verdict",
     ]
     assert table["trend"].unique().tolist() == labels
+    assert table.drop_duplicates("trend")["source"].tolist() == [t.source for t in cm.DEFAULT_TRENDS]
     assert len(table) == 3 * 61
     per_trend = table.groupby("trend", sort=False).last()
     # dearer API prices never lower the API's spend nor delay break-even

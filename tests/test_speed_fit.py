@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from strategies import builds, models_and_quants
 
 import costmodel as cm
-from costmodel.catalog import load_calibration
+from costmodel.io.calibration import load_calibration
 from costmodel.speed import DEFAULT_SPEED_PARAMS, SpeedParams
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -92,12 +92,14 @@ def unified_box(ram_gb: float = 128, fraction: float | None = 0.75) -> cm.Build:
 def test_unified_cap_default_and_raised():
     quant = hand_quant(file_size_gb=100.0, bits_per_weight=16.0)
     model = hand_model(total_params_b=50.0, active_params_b=50.0)
-    default = cm.check_fit(unified_box(), model, quant, context_tokens=1)
-    # default cap: 0.75 x 128 = 96 GB < 101 GB; raised: 128 - 8 = 120 GB
+    default = cm.check_fit(unified_box(), model, quant, context_tokens=1, raise_gpu_memory_cap=False)
+    # the build's own cap: 0.75 x 128 = 96 GB < 101 GB; raised: 128 - 8 = 120 GB
     assert not default.fits and default.cap_raise_would_fit
     assert default.available_gb == pytest.approx(96)
     assert "raising the GPU memory cap" in default.message
     raised = cm.check_fit(unified_box(), model, quant, context_tokens=1, raise_gpu_memory_cap=True)
+    # one default everywhere: check_fit assumes the cap raised, as a Scenario does
+    assert cm.check_fit(unified_box(), model, quant, context_tokens=1) == raised
     assert raised.fits and raised.placement == "unified" and raised.needs_cap_raise
     assert raised.available_gb == pytest.approx(120)
     assert "only with the GPU memory cap raised" in raised.message
@@ -340,7 +342,7 @@ def test_scenario_uses_the_estimate_and_calls_a_non_fitting_build_does_not_fit(c
         usage=cm.Usage(tokens_per_month=5e6),
     )
     result = cm.compare(scenario)
-    direct = cm.estimate_speed(scenario.build, glm, quant, **scenario.memory_options)
+    direct = cm.estimate_speed(scenario.build, glm, quant, **scenario.memory.model_dump())
     assert result.throughput.decode_tok_s == pytest.approx(direct.decode_tok_s)
     assert result.throughput.source == "estimated"
     too_small = cm.compare(scenario.model_copy(update={"build": catalog.builds["rtx3090-single"]}))

@@ -13,8 +13,8 @@ import time
 import pytest
 
 import costmodel as cm
-from costmodel.store import SCHEMA_VERSION, Store, StoreError
-from costmodel.views import Inputs
+from ui.store import SCHEMA_VERSION, Store, StoreError
+from costmodel.study import StudyInputs
 
 
 @pytest.fixture
@@ -23,8 +23,8 @@ def store(tmp_path) -> Store:
 
 
 def test_save_list_load_rename_duplicate_delete(store):
-    store.save_scenario("article", Inputs())
-    store.save_scenario("big", Inputs(tokens_per_month=1e9, build_id=("rtx3090-x12",)))
+    store.save_scenario("article", StudyInputs())
+    store.save_scenario("big", StudyInputs(tokens_per_month=1e9, build_id=("rtx3090-x12",)))
     assert [s.name for s in store.scenarios()] == ["big", "article"]
     assert store.load_scenario("big").tokens_per_month == 1e9
     store.rename_scenario("big", "one billion")
@@ -39,9 +39,9 @@ def test_save_list_load_rename_duplicate_delete(store):
 
 
 def test_saving_again_keeps_the_creation_time(store):
-    first = store.save_scenario("a", Inputs())
+    first = store.save_scenario("a", StudyInputs())
     time.sleep(0.01)
-    second = store.save_scenario("a", Inputs(input_share=0.5), replace=True)
+    second = store.save_scenario("a", StudyInputs(input_share=0.5), replace=True)
     assert second.created_at == first.created_at and second.updated_at > first.updated_at
     assert store.load_scenario("a").input_share == 0.5
 
@@ -49,7 +49,7 @@ def test_saving_again_keeps_the_creation_time(store):
 @pytest.mark.parametrize("name", ["", "   ", "<script>x</script>", "a" * 81, "tab\there"])
 def test_bad_scenario_names_are_refused(store, name):
     with pytest.raises(cm.CostModelError, match="scenario name"):
-        store.save_scenario(name, Inputs())
+        store.save_scenario(name, StudyInputs())
 
 
 def test_builds_prices_and_models_round_trip(store, catalog):
@@ -64,29 +64,29 @@ def test_builds_prices_and_models_round_trip(store, catalog):
 
 def test_reopening_keeps_everything_and_the_schema_version(tmp_path):
     path = tmp_path / "breakeven.sqlite3"
-    Store(path).save_scenario("kept", Inputs())
+    Store(path).save_scenario("kept", StudyInputs())
     again = Store(path)
-    assert again.load_scenario("kept") == Inputs()
+    assert again.load_scenario("kept") == StudyInputs()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_export_and_import_document(store):
-    store.save_scenario("a", Inputs())
+    store.save_scenario("a", StudyInputs())
     doc = store.export()
     assert doc["format"] == "breakeven-scenarios" and doc["version"] == 1
     assert doc["scenarios"][0]["name"] == "a"
-    assert Inputs(**doc["scenarios"][0]["inputs"]) == Inputs()
+    assert StudyInputs(**doc["scenarios"][0]["inputs"]) == StudyInputs()
     json.dumps(doc)  # JSON-ready
     with pytest.raises(cm.CostModelError, match="no scenario named 'zzz'"):
         store.export(["zzz"])
 
 
 def test_a_batch_save_is_all_or_nothing(store):
-    store.save_scenario("taken", Inputs())
+    store.save_scenario("taken", StudyInputs())
     with pytest.raises(cm.CostModelError, match="exists already"):
-        store.save_scenarios([("new one", Inputs()), ("taken", Inputs())])
+        store.save_scenarios([("new one", StudyInputs()), ("taken", StudyInputs())])
     assert [s.name for s in store.scenarios()] == ["taken"]
 
 
@@ -109,7 +109,7 @@ def test_a_corrupt_file_is_named_and_left_untouched(tmp_path):
 
 def test_a_truncated_database_is_named_and_left_untouched(tmp_path):
     path = tmp_path / "breakeven.sqlite3"
-    Store(path).save_scenario("a", Inputs())
+    Store(path).save_scenario("a", StudyInputs())
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2] + b"\xff" * 50)
     before, mtime = path.read_bytes(), path.stat().st_mtime
@@ -138,7 +138,7 @@ def test_a_newer_schema_is_refused(tmp_path):
 
 
 def test_default_path_follows_the_environment(monkeypatch, tmp_path):
-    from costmodel.store import default_path
+    from ui.store import default_path
 
     monkeypatch.setenv("BREAKEVEN_HOME", str(tmp_path / "home"))
     assert default_path() == tmp_path / "home" / "breakeven.sqlite3"
@@ -150,7 +150,7 @@ def test_default_path_follows_the_environment(monkeypatch, tmp_path):
 def _save_many(path: str, prefix: str, count: int) -> None:
     store = Store(path)
     for i in range(count):
-        store.save_scenario(f"{prefix}-{i}", Inputs(tokens_per_month=float(i + 1) * 1e6))
+        store.save_scenario(f"{prefix}-{i}", StudyInputs(tokens_per_month=float(i + 1) * 1e6))
 
 
 def test_two_processes_saving_at_once_lose_nothing(tmp_path):
@@ -185,7 +185,7 @@ def test_saves_that_returned_survive_sigkill_at_random_moments(tmp_path):
                 i = 0
                 while True:
                     name = f"r{round_}-{i}"
-                    store.save_scenario(name, Inputs(tokens_per_month=float(i) * 1e6))
+                    store.save_scenario(name, StudyInputs(tokens_per_month=float(i) * 1e6))
                     os.write(write, (name + "\n").encode())
                     i += 1
             finally:

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import costmodel as cm
-from costmodel.uploads import MAX_UPLOAD_BYTES, parse_csv, parse_scenarios
-from costmodel.views import Inputs
+from costmodel.io.uploads import MAX_UPLOAD_BYTES, parse_csv, parse_scenarios
+from costmodel.study import StudyInputs
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CATALOG = cm.load_catalog()
@@ -154,12 +154,14 @@ def doc(*scenarios: dict) -> bytes:
 
 
 def test_valid_scenarios_import(catalog):
-    upload = parse_scenarios(doc({"name": "article", "inputs": Inputs().model_dump(mode="json")}), "s.json", catalog)
-    assert upload.ok and upload.accepted == [("article", Inputs())]
+    upload = parse_scenarios(
+        doc({"name": "article", "inputs": StudyInputs().model_dump(mode="json")}), "s.json", catalog
+    )
+    assert upload.ok and upload.accepted == [("article", StudyInputs())]
 
 
 def test_bad_scenarios_are_rejected_one_by_one(catalog):
-    good = Inputs().model_dump(mode="json")
+    good = StudyInputs().model_dump(mode="json")
     upload = parse_scenarios(
         doc(
             {"name": "ok", "inputs": good},

@@ -1,9 +1,8 @@
-"""Showing a finished plotly spec, fast.
+"""The one way a chart reaches the screen: a finished spec from ``costmodel.plots``, drawn as it is.
 
 ``st.plotly_chart`` validates a dict by building a ``go.Figure`` from it (tens of ms a chart),
-and turns a ``go.Figure`` into a dict again with a deep copy. The figure builders' specs are
-valid already (their tests build each one with validation on), so ``show`` hands the spec
-over as it is.
+and turns a ``go.Figure`` into a dict again with a deep copy. The plots' specs are valid already
+(their tests build each one with validation on), so ``show`` hands the spec over as it is.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from costmodel import figures
+from costmodel.plots import png_config
 
 
 class _Finished(go.Figure):
@@ -27,4 +26,4 @@ class _Finished(go.Figure):
 
 def show(spec: dict, filename: str, key: str) -> None:
     """Draw ``spec`` full width; the toolbar saves a 2x PNG named ``filename``."""
-    st.plotly_chart(_Finished(spec), width="stretch", config=figures.png_config(filename), key=key)
+    st.plotly_chart(_Finished(spec), width="stretch", config=png_config(filename), key=key)

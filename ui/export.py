@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 import costmodel as cm
-from costmodel.exports import to_csv_bytes
+from costmodel.io.exports import to_csv_bytes
 from ui import text
 
 BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")

@@ -8,7 +8,6 @@ field's reason under that field and keeps what was typed.
 from __future__ import annotations
 
 import datetime as dt
-import typing
 from typing import Any
 
 import streamlit as st
@@ -16,29 +15,10 @@ from pydantic import BaseModel
 
 import costmodel as cm
 from costmodel.glossary import GLOSSARY
+from costmodel.schema import kind as field_kind
 from ui import text
 
 SKIP = {"quants", "confidence"}
-
-
-def _kind(cls: type[BaseModel], name: str) -> tuple[str, tuple[str, ...]]:
-    """('bool' | 'int' | 'float' | 'choice' | 'date' | 'text', choices) for a field."""
-    annotation = cls.model_fields[name].annotation
-    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
-    base = args[0]
-    while typing.get_origin(base) is typing.Annotated:
-        base = typing.get_args(base)[0]
-    if typing.get_origin(base) is typing.Literal:
-        return "choice", typing.get_args(base)
-    if base is bool:
-        return "bool", ()
-    if base is int:
-        return "int", ()
-    if base is float:
-        return "float", ()
-    if base is dt.date:
-        return "date", ()
-    return "text", ()
 
 
 def _label(name: str) -> str:
@@ -56,7 +36,7 @@ def object_form(cls: type[BaseModel], form_key: str, current: BaseModel | None, 
     with st.form(form_key, clear_on_submit=False):
         grid = st.columns(columns)
         for i, name in enumerate(names):
-            kind, choices = _kind(cls, name)
+            kind, choices = field_kind(cls, name)
             default = getattr(current, name, None) if current is not None else cls.model_fields[name].default
             if default is not None and not isinstance(default, bool | int | float | str | dt.date):
                 default = None

@@ -5,12 +5,36 @@ from __future__ import annotations
 import streamlit as st
 
 PAGES = (
-    ("pages/breakeven.py", "Break-even", ":material/balance:", "breakeven"),
-    ("pages/hardware.py", "Hardware", ":material/memory:", "hardware"),
-    ("pages/models.py", "Models", ":material/stacks:", "models"),
-    ("pages/prices.py", "Prices", ":material/sell:", "prices"),
-    ("pages/sensitivity.py", "Sensitivity", ":material/tune:", "sensitivity"),
-    ("pages/scenarios.py", "Scenarios", ":material/bookmarks:", "scenarios"),
+    (
+        "pages/breakeven.py",
+        "Break-even",
+        ":material/balance:",
+        "breakeven",
+        "Buy the box or pay the API: verdicts and charts",
+    ),
+    (
+        "pages/hardware.py",
+        "Hardware",
+        ":material/memory:",
+        "hardware",
+        "Every build against one model: fit, speed, cost",
+    ),
+    ("pages/models.py", "Models", ":material/stacks:", "models", "Memory per quant, KV cache, which builds hold it"),
+    ("pages/prices.py", "Prices", ":material/sell:", "prices", "Every API offering, its age, history and blend"),
+    (
+        "pages/sensitivity.py",
+        "Sensitivity",
+        ":material/tune:",
+        "sensitivity",
+        "Which guesses matter; how sure the verdict is",
+    ),
+    (
+        "pages/scenarios.py",
+        "Scenarios",
+        ":material/bookmarks:",
+        "scenarios",
+        "Saved views: compare, open, export, import",
+    ),
 )
 
 
@@ -18,8 +42,8 @@ def run() -> None:
     """Set the page layout and run the page the URL asks for (the break-even page by default)."""
     st.set_page_config(page_title="breakeven: local vs API LLM cost", page_icon=":material/balance:", layout="wide")
     pages = [
-        st.Page(path, title=title, icon=icon, url_path=url, default=(i == 0))
-        for i, (path, title, icon, url) in enumerate(PAGES)
+        st.Page(path, title=title, icon=icon, url_path=url, default=(i == 0), help=help_text)
+        for i, (path, title, icon, url, help_text) in enumerate(PAGES)
     ]
     page = st.navigation(pages)
     from ui import state

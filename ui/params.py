@@ -1,8 +1,9 @@
-"""The break-even page's inputs: defaults, ranges, and their round trip through the URL.
+"""The break-even page's inputs: defaults and their round trip through the URL.
 
-Every input has one name, the glossary's, used as widget key and URL parameter. A link carries
-the inputs that differ from their defaults, so a copied URL reproduces the view. A value in the
-URL that is not valid falls back to its default with a notice saying which and why.
+Every input has one name, the glossary's, used as widget key and URL parameter; its bounds and
+default are its field's in ``costmodel.study.StudyInputs`` (``Usage``'s and ``Assumptions'``).
+A link carries the inputs that differ from their defaults, so a copied URL reproduces the view.
+A value in the URL that is not valid falls back to its default with a notice saying which and why.
 """
 
 from __future__ import annotations
@@ -12,40 +13,75 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import costmodel as cm
-from costmodel.schema import MIN_TOK_S
-from costmodel.study import format_tokens
-
-from costmodel.views import ARTICLE_BUILDS, MAX_BUILDS, MAX_MEASURED_TOK_S, MAX_PRICES, RANGES, Inputs
+from costmodel.explain import tokens as format_tokens
+from costmodel.schema import bounds, kind, step
+from costmodel.study import ARTICLE_BUILDS, MAX_BUILDS, MAX_PRICES, StudyInputs
 
 #: the token-volume slider: 0, then 1, 1.5, 2, 3, 4, 5, 7 per decade from 1 M to 10 B
 TOKEN_STEPS: tuple[float, ...] = (
     (0.0,) + tuple(float(m * 10**k) for k in range(6, 10) for m in (1, 1.5, 2, 3, 4, 5, 7)) + (1e10,)
 )
 
-#: the page's starting inputs (``costmodel.views.Inputs``' defaults), lists where the page keeps lists
+#: the page's starting inputs (``StudyInputs``' defaults), lists where the page keeps lists
 DEFAULTS: dict[str, Any] = {
-    key: list(value) if isinstance(value, tuple) else value for key, value in Inputs().model_dump().items()
+    key: list(value) if isinstance(value, tuple) else value for key, value in StudyInputs().model_dump().items()
 }
 
-__all__ = ["ARTICLE_BUILDS", "DEFAULTS", "MAX_BUILDS", "MAX_MEASURED_TOK_S", "MAX_PRICES", "RANGES", "TOKEN_STEPS"]
+__all__ = ["ARTICLE_BUILDS", "DEFAULTS", "MAX_BUILDS", "MAX_PRICES", "TOKEN_STEPS"]
 
 
-def _number(key: str) -> Callable[[str], float]:
-    low, high, _ = RANGES[key]
+def widget_range(key: str, model: type = StudyInputs) -> dict[str, float]:
+    """``min_value``, ``max_value`` and ``step`` of a widget, from field ``key``'s one definition."""
+    low, high, _, _ = bounds(model, key)
+    whole = kind(model, key)[0] == "int"
+    out: dict[str, float] = {
+        "min_value": int(low) if whole else float(low),
+        "max_value": int(high) if whole else float(high),
+    }
+    increment = step(model, key)
+    if increment is not None:
+        out["step"] = int(increment) if whole else float(increment)
+    return out
 
+
+def measured_speed_range() -> dict[str, float]:
+    """``min_value`` and ``max_value`` of a measured decode speed [tokens/s], from ``Scenario.decode_tok_s``."""
+    low, high, _, _ = bounds(cm.Scenario, "decode_tok_s")
+    return {"min_value": float(low), "max_value": float(high)}
+
+
+def _within(key: str, value: float) -> None:
+    """A ``ValueError`` unless ``value`` is within field ``key``'s bounds (refuses NaN too)."""
+    low, high, low_in, high_in = bounds(StudyInputs, key)
+    above_low = value >= low if low_in else value > low
+    below_high = value <= high if high_in else value < high
+    if not (above_low and below_high):
+        raise ValueError(f"must be within {low:g}-{high:g}")
+
+
+def _number(key: str, whole: bool) -> Callable[[str], float]:
     def parse(raw: str) -> float:
         value = float(raw)
-        if not low <= value <= high:  # also refuses nan
-            raise ValueError(f"must be within {low:g}-{high:g}")
-        return int(value) if isinstance(DEFAULTS[key], int) and not isinstance(DEFAULTS[key], bool) else value
+        _within(key, value)
+        if whole and value != int(value):
+            raise ValueError("must be a whole number")
+        return int(value) if whole else value
+
+    return parse
+
+
+def _choice(choices: tuple[object, ...]) -> Callable[[str], object]:
+    def parse(raw: str) -> object:
+        if raw not in choices:
+            raise ValueError(f"must be one of {', '.join(map(str, choices))}")
+        return raw
 
     return parse
 
 
 def _tokens(raw: str) -> float:
     value = float(raw)
-    if not 0 <= value <= 1e10:
-        raise ValueError("must be within 0-10 B tokens a month")
+    _within("tokens_per_month", value)
     return float(round(value))
 
 
@@ -86,10 +122,8 @@ def _speeds(builds: Mapping[str, Any]) -> Callable[[str], dict[str, float]]:
             build_id, _, number = part.partition(":")
             if build_id not in builds:
                 raise ValueError(f"unknown build {build_id}")
-            value = float(number)
-            if not MIN_TOK_S <= value <= MAX_MEASURED_TOK_S:
-                raise ValueError(f"measured speed must be within {MIN_TOK_S:g}-{MAX_MEASURED_TOK_S:g} tok/s")
-            out[build_id] = value
+            out[build_id] = float(number)
+        StudyInputs(build_id=tuple(out) or ARTICLE_BUILDS, decode_tok_s=out)  # the field's own bounds
         return out
 
     return parse
@@ -129,22 +163,7 @@ def from_url(query: Mapping[str, str], cat: cm.Catalog) -> Loaded:
         k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v) for k, v in DEFAULTS.items()
     }
     notices: list[str] = []
-    parsers: dict[str, Callable[[str], Any]] = {
-        "build_id": _ids(lambda: cat.builds, "build"),
-        "price_id": _ids(lambda: cat.prices, "API offering"),
-        "tokens_per_month": _tokens,
-        "raise_gpu_memory_cap": _bool,
-        "quality_adjusted": _bool,
-        "decode_tok_s": _speeds(cat.builds),
-        **{key: _number(key) for key in RANGES if key != "tokens_per_month"},
-    }
-
-    def model_id(raw: str) -> str:
-        if raw not in cat.models:
-            raise ValueError("unknown model")
-        return raw
-
-    parsers["model_id"] = model_id
+    parsers = _parsers(cat)
     for key, raw in query.items():
         if key == "quant":
             continue
@@ -168,6 +187,34 @@ def from_url(query: Mapping[str, str], cat: cm.Catalog) -> Loaded:
     values["quant"] = raw_quant if raw_quant in quants else default_quant
     notices += clamp(values, cat)
     return Loaded(values, notices)
+
+
+def _parsers(cat: cm.Catalog) -> dict[str, Callable[[str], Any]]:
+    """A parser of its URL text for every input, from the field's kind and bounds."""
+
+    def model_id(raw: str) -> str:
+        if raw not in cat.models:
+            raise ValueError("unknown model")
+        return raw
+
+    parsers: dict[str, Callable[[str], Any]] = {
+        "build_id": _ids(lambda: cat.builds, "build"),
+        "price_id": _ids(lambda: cat.prices, "API offering"),
+        "tokens_per_month": _tokens,
+        "decode_tok_s": _speeds(cat.builds),
+        "model_id": model_id,
+    }
+    for key in StudyInputs.model_fields:
+        if key in parsers or key == "quant":
+            continue
+        what, choices = kind(StudyInputs, key)
+        if what == "bool":
+            parsers[key] = _bool
+        elif what in ("int", "float"):
+            parsers[key] = _number(key, whole=what == "int")
+        elif what == "choice":
+            parsers[key] = _choice(choices)
+    return parsers
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -1,7 +1,7 @@
 """The catalogue the pages work with: ``data/`` plus what the user added, kept in their store.
 
 Builds, prices and models added in the browser are written to the user's SQLite store
-(``costmodel.store``) and read back when a session starts. When the store cannot be opened (a
+(``ui.store``) and read back when a session starts. When the store cannot be opened (a
 corrupt or foreign file at its path), the app keeps working with ``data/`` and this session's
 additions, and says once that saving is off and why.
 """
@@ -14,8 +14,8 @@ import hashlib
 import streamlit as st
 
 import costmodel as cm
-from costmodel.catalog import with_snapshot
-from costmodel.store import MAX_ADDED, Store, StoreError, default_path
+from costmodel.io.catalog import with_snapshot
+from ui.store import MAX_ADDED, Store, StoreError, default_path
 from ui import text
 
 CUSTOM_BUILDS = "custom_builds"

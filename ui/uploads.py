@@ -1,4 +1,4 @@
-"""Upload widgets: read a file with ``costmodel.uploads``, list what is rejected, accept the rest."""
+"""Upload widgets: read a file with ``costmodel.io.uploads``, list what is rejected, accept the rest."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import costmodel as cm
-from costmodel.uploads import MAX_UPLOAD_BYTES, Upload
+from costmodel.io.uploads import MAX_UPLOAD_BYTES, Upload
 from ui import text
 
 
@@ -61,3 +61,20 @@ def upload_section(
             text.success(accept(upload.accepted))
         except cm.CostModelError as exc:  # e.g. more than a user may add: nothing was added
             text.error(f"Nothing added: {exc}")
+
+
+def catalogue_section(kind: str, plural: str, cat: cm.Catalog, state_kind: str, key: str) -> None:
+    """An upload of catalogue rows of ``kind`` (builds, prices) in the columns of its file, added for
+    every page and kept in the user's store."""
+    from costmodel.io.uploads import SPECS, parse_csv
+    from ui import state
+
+    spec = SPECS[kind]
+    upload_section(
+        f"Upload {plural} (CSV with the columns of {spec.name})",
+        key,
+        ["csv"],
+        lambda data, name: parse_csv(data, kind, name, cat),
+        lambda items: state.saved_message(state.save(state_kind, *items), f"Added {len(items)} {plural}"),
+        lambda obj: "/".join(str(getattr(obj, k)) for k in spec.key),
+    )

@@ -18,11 +18,10 @@ A scenario is never replaced without being asked: ``save_scenario`` refuses a na
 version the caller saw (compare-and-set), so two sessions saving one name cannot both succeed.
 
 >>> import tempfile, costmodel as cm
->>> from costmodel.store import Store
->>> from costmodel.views import Inputs
+>>> from ui.store import Store
 >>> with tempfile.TemporaryDirectory() as home:
 ...     store = Store(f"{home}/breakeven.sqlite3")
-...     _ = store.save_scenario("article", Inputs())
+...     _ = store.save_scenario("article", cm.StudyInputs())
 ...     [s.name for s in store.scenarios()], store.load_scenario("article").tokens_per_month
 (['article'], 50000000.0)
 """
@@ -42,16 +41,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .errors import CostModelError
-from .schema import ApiPrice, Build, Model
-from .views import Inputs
+from costmodel.errors import CostModelError
+from costmodel.io.uploads import EXPORT_FORMAT, EXPORT_VERSION
+from costmodel.schema import ApiPrice, Build, Model
+from costmodel.study import StudyInputs, check_name
 
 HOME_ENV = "BREAKEVEN_HOME"
 FILE_NAME = "breakeven.sqlite3"
 APPLICATION_ID = 0x42455645  # 'BEVE': marks the file as breakeven's (PRAGMA application_id)
-EXPORT_FORMAT = "breakeven-scenarios"
-EXPORT_VERSION = 1
-MAX_NAME = 80
 
 #: free space below which a failed write is put down to a full disk [bytes]
 FULL_BELOW_BYTES = 256 * 1024
@@ -100,7 +97,7 @@ class SavedScenario:
     """A scenario in the store: its name, inputs and when it was saved."""
 
     name: str
-    inputs: Inputs
+    inputs: StudyInputs
     created_at: str
     updated_at: str
 
@@ -114,17 +111,6 @@ def default_path() -> Path:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-
-
-def check_name(name: str) -> str:
-    clean = name.strip() if isinstance(name, str) else ""
-    if not clean:
-        raise CostModelError("scenario name: must not be empty")
-    if len(clean) > MAX_NAME:
-        raise CostModelError(f"scenario name: must be at most {MAX_NAME} characters")
-    if any(ch in clean for ch in "<>") or not clean.isprintable():
-        raise CostModelError(f"scenario name: {clean[:40]!r} may not hold '<', '>' or control characters")
-    return clean
 
 
 def _reason(exc: BaseException) -> str:
@@ -269,7 +255,7 @@ class Store:
     # --- scenarios ------------------------------------------------------------------------------
 
     def save_scenario(
-        self, name: str, inputs: Inputs, *, replace: bool = False, expected_updated_at: str | None = None
+        self, name: str, inputs: StudyInputs, *, replace: bool = False, expected_updated_at: str | None = None
     ) -> SavedScenario:
         """Save ``inputs`` under ``name``.
 
@@ -278,8 +264,8 @@ class Store:
         if it is still that one, so a save racing another of the same name fails instead of
         silently winning.
         """
-        if not isinstance(inputs, Inputs):
-            raise CostModelError(f"save_scenario: expected Inputs, got {type(inputs).__name__}")
+        if not isinstance(inputs, StudyInputs):
+            raise CostModelError(f"save_scenario: expected StudyInputs, got {type(inputs).__name__}")
         name = check_name(name)
         self.save_scenarios([(name, inputs)], replace=replace, expected_updated_at={name: expected_updated_at})
         with self._guard("reading the saved scenario"), self._connect() as db:
@@ -290,7 +276,7 @@ class Store:
 
     def save_scenarios(
         self,
-        items: Iterable[tuple[str, Inputs]],
+        items: Iterable[tuple[str, StudyInputs]],
         *,
         replace: bool = False,
         expected_updated_at: dict[str, str | None] | None = None,
@@ -337,13 +323,13 @@ class Store:
             rows = db.execute("SELECT name, inputs, created_at, updated_at FROM scenarios ORDER BY updated_at DESC")
             return [SavedScenario(n, self._inputs(n, raw), c, u) for n, raw, c, u in rows.fetchall()]
 
-    def _inputs(self, name: str, raw: str) -> Inputs:
+    def _inputs(self, name: str, raw: str) -> StudyInputs:
         try:
-            return Inputs(**json.loads(raw))
+            return StudyInputs(**json.loads(raw))
         except (ValueError, TypeError) as exc:
             raise StoreError(f"{self.path}: scenario {name!r} does not read back: {exc}") from None
 
-    def load_scenario(self, name: str) -> Inputs:
+    def load_scenario(self, name: str) -> StudyInputs:
         """The inputs saved under ``name``."""
         with self._guard("reading the scenario"), self._connect() as db:
             row = db.execute("SELECT inputs FROM scenarios WHERE name = ?", (name,)).fetchone()

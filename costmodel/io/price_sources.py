@@ -25,22 +25,17 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from .catalog import Problem
-from .errors import CostModelError
-from .schema import ApiPrice
+from ..catalog import PriceChange
+from ..errors import CostModelError
+from ..pricing import blended_usd_per_mtok
+from ..schema import ApiPrice, Usage
+from .rows import Problem
+from .uploads import read_json
 
 #: genai-prices 0.2.3 was published in November 2026 (PyPI); its prices carry no check date of their own
 SNAPSHOT_AS_OF = dt.date(2026, 11, 1)
 #: a per-token price converted to per million tokens outside this range is a unit slip [USD/Mtok]
 PLAUSIBLE_USD_PER_MTOK = (0.001, 1000.0)
-
-
-@dataclasses.dataclass(frozen=True)
-class PriceChange:
-    """One price of an offering and the date from which it applies (None: before any dated change)."""
-
-    valid_from: dt.date | None
-    price: ApiPrice
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,15 +164,6 @@ def fetch_newer(today: dt.date, deadline_s: float = 3.0, url: str | None = None)
     return _convert(outcome["snapshot"].providers, f"{genai_prices.__version__}, updated {today}")
 
 
-def price_at(history: tuple[PriceChange, ...], day: dt.date) -> ApiPrice | None:
-    """The price of a history in force on ``day`` (the latest change dated on or before it)."""
-    current = None
-    for change in history:
-        if change.valid_from is None or change.valid_from <= day:
-            current = change.price
-    return current
-
-
 def observed_change(snapshot: Snapshot, until: dt.date, *, months: int = 12, input_share: float = 0.75) -> float:
     """Median relative change of an offering's blended price over the dated changes in a window.
 
@@ -185,9 +171,6 @@ def observed_change(snapshot: Snapshot, until: dt.date, *, months: int = 12, inp
     reseller that relists others, is left out); the change is that of the blended price at
     ``input_share``. This is the observed basis of the falling API-price trend.
     """
-    from .pricing import blended_usd_per_mtok
-    from .schema import Usage
-
     start = until - dt.timedelta(days=round(months * 365.25 / 12))
     usage = Usage(tokens_per_month=1, input_share=input_share)
     changes = []
@@ -302,8 +285,6 @@ def litellm_prices(
     model in ``reference`` (the catalogue's prices, matched by ``normalise_model_name``).
     ``as_of`` is the date the prices are taken to hold from [date].
     """
-    from .uploads import read_json
-
     doc = read_json(data, label)
     if not isinstance(doc, dict):
         raise CostModelError(f"{label}: expected an object of model names")

@@ -1,4 +1,4 @@
-"""Figure builders: valid plotly specs (checked with validation on), units and data from costmodel."""
+"""costmodel.plots: valid plotly specs (checked with validation on), units and data from costmodel."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import pytest
 
 import costmodel as cm
-from costmodel import figures
-from costmodel.tables import Assumptions, hardware_table, kv_curve, memory_map, prices_table
+from costmodel import plots
+from costmodel.tables import hardware_table, kv_curve, memory_map, prices_table
 
 
 @pytest.fixture(scope="module")
@@ -30,40 +30,44 @@ def study(catalog):
     )
 
 
-def validated(fig: go.Figure) -> go.Figure:
-    """The figure rebuilt with plotly's validation on: a wrong property name raises here."""
-    return go.Figure(fig.to_dict())
+def validated(spec: dict) -> go.Figure:
+    """The spec built with plotly's validation on: a wrong property name raises here."""
+    return go.Figure(spec)
 
 
 def test_every_builder_gives_a_valid_figure(study, catalog):
-    colours = figures.build_colours(catalog.builds)
+    colours = plots.build_colours(catalog.builds)
     model = catalog.models["glm-5.2"]
     quant = model.quants["UD-IQ2_XXS"]
     table = hardware_table(
-        list(catalog.builds.values())[:5], model, quant, catalog.prices["zai/glm-5.2"], Assumptions()
+        list(catalog.builds.values())[:5],
+        model,
+        quant,
+        catalog.prices["zai/glm-5.2"],
+        cm.Usage(tokens_per_month=1),
+        cm.Assumptions(),
     )
     built = [
-        figures.cumulative_cost(study, colours),
-        figures.cost_per_mtok(study, colours),
-        figures.hardware_speeds(table, colours, ["line"]),
-        figures.kv_cache(kv_curve(model), model.name, 217.0),
-        figures.quant_memory(memory_map(model, list(catalog.builds.values())[:3], 8192), model.name, 8192),
-        figures.price_blend(
+        plots.cumulative_cost(study, colours),
+        plots.cost_per_mtok(study, colours),
+        plots.hardware_speeds(table, colours, ["line"]),
+        plots.kv_cache(kv_curve(model), model.name, 217.0),
+        plots.quant_memory(memory_map(model, list(catalog.builds.values())[:3], cm.MemoryOptions()), model.name, 8192),
+        plots.price_blend(
             prices_table(catalog.prices.values(), cm.Usage(tokens_per_month=1), dt.date(2026, 11, 28)), ["line"]
         ),
     ]
-    for fig in built:
-        validated(fig)
-        assert fig.layout.title.text
+    for spec in built:
+        assert validated(spec).layout.title.text
 
 
 def test_template_is_carried_without_validation(study, catalog):
-    fig = figures.cumulative_cost(study, figures.build_colours(catalog.builds))
-    assert validated(fig).layout.template.layout.paper_bgcolor == "white"
+    spec = plots.cumulative_cost(study, plots.build_colours(catalog.builds))
+    assert validated(spec).layout.template.layout.paper_bgcolor == "white"
 
 
 def test_api_lines_and_star_markers_per_price(study, catalog):
-    fig = figures.cumulative_cost(study, figures.build_colours(catalog.builds)).to_dict()
+    fig = plots.cumulative_cost(study, plots.build_colours(catalog.builds))
     names = [t.get("name") for t in fig["data"]]
     assert "API: zai/glm-5.2" in names and "API: openai/gpt-5.5" in names
     # against GPT-5.5 at $11.25/M the 12x 3090 rig pays back; against GLM 5.2 it never does
@@ -72,6 +76,6 @@ def test_api_lines_and_star_markers_per_price(study, catalog):
 
 
 def test_build_colours_are_stable_by_catalogue_order(catalog):
-    a = figures.build_colours(catalog.builds)
-    b = figures.build_colours(list(catalog.builds) + ["my-box"])
+    a = plots.build_colours(catalog.builds)
+    b = plots.build_colours(list(catalog.builds) + ["my-box"])
     assert {k: b[k] for k in a} == a

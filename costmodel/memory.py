@@ -1,4 +1,4 @@
-"""Memory fit: can a build hold a model's quant at a given context, and where do the bytes live?
+"""Memory fit: can a machine hold a model's quant at a given context, and where do the bytes live?
 
     required = weights (the quant's file) + KV cache at the context + runtime overhead    [GB]
 
@@ -24,7 +24,7 @@ import dataclasses
 from typing import Literal
 
 from .errors import CostModelError
-from .schema import Build, Model, Quant
+from .schema import Hardware, MemoryOptions, Model, Quant
 from .units import BYTES_PER_GB
 
 #: bytes per cached element for each KV-cache type (llama.cpp q8_0: 34 bytes per 32 elements,
@@ -96,20 +96,25 @@ def kv_cache_gb(model: Model, context_tokens: int, kv_cache_dtype: str = "f16") 
     return model.n_layers * per_layer_token * tokens / BYTES_PER_GB
 
 
+#: the defaults of every memory question, from their one definition (``schema.MemoryOptions``)
+DEFAULT_MEMORY = MemoryOptions()
+
+
 def check_fit(
-    build: Build,
+    build: Hardware,
     model: Model,
     quant: Quant,
-    context_tokens: int = 8192,
+    context_tokens: int = DEFAULT_MEMORY.context_tokens,
     *,
-    kv_cache_dtype: str = "f16",
-    raise_gpu_memory_cap: bool = False,
+    kv_cache_dtype: str = DEFAULT_MEMORY.kv_cache_dtype,
+    raise_gpu_memory_cap: bool = DEFAULT_MEMORY.raise_gpu_memory_cap,
 ) -> Fit:
     """Whether ``build`` can hold ``quant`` of ``model`` with a ``context_tokens`` cache.
 
     ``raise_gpu_memory_cap`` lets a unified-memory machine's GPU use all but ``OS_RESERVE_GB``
     of its RAM instead of its default ``gpu_usable_fraction``; without it, the result says when
-    raising the cap would make the model fit.
+    raising the cap would make the model fit. The defaults are ``MemoryOptions``', the same as a
+    ``Scenario``'s, so ``check_fit``, ``estimate_speed`` and ``compare`` agree on every case.
     """
     weights = quant.file_size_gb
     kv = kv_cache_gb(model, context_tokens, kv_cache_dtype)

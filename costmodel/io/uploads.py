@@ -18,10 +18,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .catalog import BUILDS, MODELS, PRICES, QUANTS, Catalog, FileSpec, Problem, parse_rows
-from .errors import CostModelError
-from .store import EXPORT_FORMAT, EXPORT_VERSION, check_name
-from .views import Inputs
+from ..catalog import Catalog
+from ..errors import CostModelError
+from ..schema import Model, Quant
+from ..study import StudyInputs, check_name
+from .rows import BUILDS, MODELS, PRICES, QUANTS, FileSpec, Problem, parse_rows
+
+#: the format and version of a scenarios file (as ``ui.store.Store.export`` writes it)
+EXPORT_FORMAT = "breakeven-scenarios"
+EXPORT_VERSION = 1
 
 #: uploads larger than this are refused before they are read (the catalogue's files are ~50 kB)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -154,7 +159,7 @@ def parse_scenarios(data: bytes, label: str, catalog: Catalog) -> Upload:
     """Read an uploaded scenarios JSON (as ``Store.export`` writes it), each scenario checked on its own.
 
     A scenario is rejected when a field is out of range or names a model, quant, build or API
-    offering that ``catalog`` does not hold; ``accepted`` holds ``(name, Inputs)`` pairs.
+    offering that ``catalog`` does not hold; ``accepted`` holds ``(name, StudyInputs)`` pairs.
     """
     doc = read_json(_text(data, label), label)
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
@@ -189,7 +194,7 @@ def parse_scenarios(data: bytes, label: str, catalog: Catalog) -> Upload:
             problems.append(Problem(where, None, "name", f"{name!r} appears twice in the file"))
             continue
         try:
-            inputs = Inputs(**item["inputs"]).check(catalog)
+            inputs = StudyInputs(**item["inputs"]).check(catalog)
         except CostModelError as exc:
             details = exc.details or [("", str(exc))]
             problems.extend(Problem(f"{where} ({name})", None, col, why) for col, why in details)
@@ -197,3 +202,33 @@ def parse_scenarios(data: bytes, label: str, catalog: Catalog) -> Upload:
         names.add(name)
         accepted.append((name, inputs))
     return Upload(accepted, problems, [])
+
+
+def with_saved_quants(models: list[Model], catalog: Catalog) -> list[Model]:
+    """Uploaded models, each keeping the quants the catalogue already has for it."""
+    out = []
+    for model in models:
+        known = catalog.models.get(model.model_id)
+        out.append(model.model_copy(update={"quants": dict(known.quants)}) if known else model)
+    return out
+
+
+def parse_quants(data: bytes, label: str, catalog: Catalog) -> Upload:
+    """An uploaded quants CSV read row by row; a quant of a model the catalogue does not hold is rejected."""
+    upload = parse_csv(data, "quants", label, catalog)
+    keep = [q for q in upload.accepted if q.model_id in catalog.models]
+    rejected = upload.rejected + [
+        Problem(label, None, "model_id", f"unknown model {q.model_id!r} ({q.quant}): upload the model first")
+        for q in upload.accepted
+        if q.model_id not in catalog.models
+    ]
+    return Upload(keep, rejected, upload.notices)
+
+
+def with_quants(quants: list[Quant], catalog: Catalog) -> list[Model]:
+    """The models the uploaded quants belong to, with the quants added."""
+    models: dict[str, Model] = {}
+    for q in quants:
+        model = models.get(q.model_id, catalog.models[q.model_id])
+        models[q.model_id] = model.model_copy(update={"quants": {**model.quants, q.quant: q}})
+    return list(models.values())

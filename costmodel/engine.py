@@ -1,0 +1,207 @@
+"""The one monthly simulation behind every figure: what owning a build and paying the API cost.
+
+``simulate`` runs a scenario month by month (month 0 is the purchase) for ``n`` draws at once:
+every input of ``costmodel.inputs.INPUTS`` may be a number or an (n,) array, and every result is an
+(n, horizon + 1) array of cumulative USD. ``compare`` is the one-draw case; ``monte_carlo`` runs
+10,000. ``crossings`` finds where two cumulative curves cross.
+
+Month by month, for demand D_m (tokens asked, growing by ``monthly_growth``):
+
+* hours needed = D_m x hours per token (``ownership.hours_per_token``, quality adjustment included),
+  at most the powered hours; above them the build serves a share and the rest overflows to the API;
+* running cost = electricity at load and idle (``ownership.electricity_usd``) + maintenance;
+* cash out = capex x dual use at month 0, and capex x (1 - resale) at each replacement, + running
+  costs + the overflow's API bill;
+* the machine's value if sold at month m (``ownership.resale_value_usd``);
+* API spend = D_m x the blended price x the price trend's multiplier (``price_trend_factors``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import numpy as np
+
+from .inputs import INPUTS
+from .ownership import (
+    electricity_usd,
+    hours_per_token,
+    powered_hours_per_month,
+    replacement_months,
+    resale_value_usd,
+)
+from .pricing import blended_usd_per_mtok
+from .schema import ApiPrice, Scenario
+from .units import MONTHS_PER_YEAR, TOKENS_PER_MTOK
+
+#: an (n,) array of an input per draw, or one number for every draw
+Values = Mapping[str, "float | np.ndarray | None"]
+
+
+def price_trend_factors(api_price_change_per_year: float | np.ndarray, horizon_months: int) -> np.ndarray:
+    """The API price multiplier at each month 0..horizon: ``(1 + change) ** ((m - 1) / 12)``.
+
+    Month 1 pays today's price, month 13 today's price times (1 + change). Month 0 buys no
+    tokens. An array of n changes gives an (n, horizon + 1) array. At -30% a year:
+
+    >>> price_trend_factors(-0.3, 24)[[1, 13, 24]].round(4).tolist()
+    [1.0, 0.7, 0.5048]
+    >>> bool((price_trend_factors(0.0, 60) == 1.0).all())   # a flat trend is exactly 1
+    True
+    """
+    months = np.arange(horizon_months + 1, dtype=float)
+    change = np.asarray(api_price_change_per_year, dtype=float)
+    return np.power(1.0 + change[..., np.newaxis], (months - 1.0) / MONTHS_PER_YEAR)
+
+
+@dataclasses.dataclass(frozen=True)
+class Simulation:
+    """Cumulative costs of ``n`` draws by month: every curve an (n, horizon + 1) array [USD]."""
+
+    months: np.ndarray  # (horizon + 1,) 0..horizon
+    tokens: np.ndarray  # tokens asked each month
+    served_local_tokens: np.ndarray  # of which the build serves
+    api_usd: np.ndarray  # all tokens through the API
+    local_cash_usd: np.ndarray  # capex, replacements, running costs, overflow to the API
+    overflow_usd: np.ndarray  # of which the overflow sent to the API
+    local_value_usd: np.ndarray  # what the machine in use would sell for that month
+    end_of_life_value_usd: np.ndarray  # (n, 1) what it keeps at the end of its life
+    over_capacity: np.ndarray  # (n,) bool: some month asks more than the build serves
+
+    @property
+    def local_usd(self) -> np.ndarray:
+        """Local cost counting the machine at its price less the value it keeps at end of life."""
+        return self.local_cash_usd - self.end_of_life_value_usd
+
+    @property
+    def local_net_usd(self) -> np.ndarray:
+        """Local cash out less what the machine would sell for that month."""
+        return self.local_cash_usd - self.local_value_usd
+
+    @property
+    def savings_usd(self) -> np.ndarray:
+        """API spend less the local net cost."""
+        return self.api_usd - self.local_net_usd
+
+
+def _column(value: float | np.ndarray) -> np.ndarray:
+    """An input as an (n, 1) column (or (1, 1) for one value), so it broadcasts against (n, months)."""
+    return np.asarray(value, dtype=float).reshape(-1, 1)
+
+
+def _blend(price: ApiPrice, input_share: np.ndarray, cached_input_share: np.ndarray) -> np.ndarray:
+    cached = price.cached_input_usd_per_mtok
+    return blended_usd_per_mtok(
+        input_usd_per_mtok=price.input_usd_per_mtok,
+        output_usd_per_mtok=price.output_usd_per_mtok,
+        cached_input_usd_per_mtok=price.input_usd_per_mtok if cached is None else cached,
+        input_share=input_share,
+        cached_input_share=cached_input_share,
+    )
+
+
+def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n: int = 1) -> Simulation:
+    """The monthly sums of ``scenario`` for ``n`` draws of the inputs in ``values``.
+
+    ``values`` gives every input of ``INPUTS`` as a number or an (n,) array, in its unit;
+    ``decode_tok_s`` (and ``prefill_tok_s``) None means the build cannot run the model, so every
+    token goes to the API on the local side too. Other fields (horizon, growth, lifetime, power,
+    maintenance, the prices themselves) are the scenario's.
+    """
+    s, b, u = scenario, scenario.build, scenario.usage
+    horizon = s.horizon_months
+    months = np.arange(horizon + 1, dtype=float)
+    col = {name: _column(values[name]) for name in INPUTS if values.get(name) is not None}
+
+    growth = np.zeros(horizon + 1)
+    growth[1:] = (1.0 + u.monthly_growth) ** (months[1:] - 1)
+    demand = np.broadcast_to(col["tokens_per_month"] * growth, (n, horizon + 1))  # (n, months) tokens asked
+    powered = powered_hours_per_month(col["hours_per_day"])
+    runnable = "decode_tok_s" in col and prefill_tok_s is not None
+    if runnable:
+        hpt = hours_per_token(col["decode_tok_s"], prefill_tok_s, col["input_share"]) * s.local_tokens_per_api_token
+        needed_h = demand * hpt
+        load_h = np.minimum(needed_h, powered)
+        over = needed_h > powered
+    else:
+        needed_h = load_h = np.zeros((n, horizon + 1))
+        over = np.ones((n, horizon + 1), dtype=bool)
+
+    running = electricity_usd(load_h, powered, b.power_load_w, b.power_idle_w, col["electricity_usd_per_kwh"])
+    running = running + s.maintenance_usd_per_month
+    running[:, 0] = 0.0
+    capex = col["capex_usd"] * col["dual_use_share"]
+    resale = col["resale_fraction"]
+    flows = running
+    flows[:, :1] += capex
+    for month in replacement_months(horizon, b.lifetime_months, s.replace_at_end_of_life):
+        flows[:, int(month) : int(month) + 1] += capex * (1.0 - resale)
+
+    api_rate = col["api_price"] * _blend(s.price, col["input_share"], col["cached_input_share"]) / TOKENS_PER_MTOK
+    change = np.asarray(values["api_price_change_per_year"], dtype=float)
+    # one row of multipliers when every draw shares the trend (the common case): 1/n of the work
+    trend = (
+        price_trend_factors(float(change.flat[0]), horizon)
+        if change.size == 1 or np.all(change == change.flat[0])
+        else price_trend_factors(change.reshape(n), horizon)
+    )
+    cash = np.cumsum(flows, axis=1)
+    if over.any():
+        overflow_rate = (
+            col["api_price"] * _blend(s.overflow, col["input_share"], col["cached_input_share"]) / TOKENS_PER_MTOK
+        )
+        share_served = np.divide(powered, needed_h, out=np.zeros_like(demand), where=over & (needed_h > 0))
+        share_served = np.where(over, share_served, 1.0)
+        served = demand * share_served
+        served[:, 0] = 0.0
+        overflow_tokens = demand - served
+        overflow_usd = np.cumsum(overflow_tokens * overflow_rate * trend, axis=1)
+        cash = cash + overflow_usd
+        over_capacity = (overflow_tokens[:, 1:] > demand[:, 1:] * 1e-12).any(axis=1)
+    else:  # every draw within capacity every month: the overflow is exactly 0, so skip its sums
+        served = demand.copy()
+        served[:, 0] = 0.0
+        overflow_usd = np.zeros_like(demand)
+        over_capacity = np.zeros(n, dtype=bool)
+    api = np.cumsum(demand * api_rate * trend, axis=1)
+    value = resale_value_usd(capex, resale, b.lifetime_months, horizon, s.replace_at_end_of_life)
+    return Simulation(
+        months=months,
+        tokens=demand,
+        served_local_tokens=served,
+        api_usd=api,
+        local_cash_usd=cash,
+        overflow_usd=overflow_usd,
+        local_value_usd=value,
+        end_of_life_value_usd=capex * resale,
+        over_capacity=over_capacity,
+    )
+
+
+def crossings(gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First month each row of ``gap`` (local minus API, cumulative) reaches 0, interpolated linearly.
+
+    Returns (whether each row crosses within the horizon, the month of the rows that do). A gap
+    already at or below 0 at month 0 crosses at 0.
+
+    >>> crosses, month = crossings(np.array([[100.0, 50.0, -50.0], [10.0, 20.0, 30.0]]))
+    >>> crosses.tolist(), month.tolist()
+    ([True, False], [1.5])
+    """
+    gap = np.atleast_2d(gap)
+    below = gap <= 0
+    crosses = below.any(axis=1)
+    rows = np.nonzero(crosses)[0]
+    first = below[rows].argmax(axis=1)
+    at_once = first == 0
+    before = np.maximum(first - 1, 0)
+    g0, g1 = gap[rows, before], gap[rows, first]
+    step = np.divide(g0, g0 - g1, out=np.zeros_like(g0), where=~at_once)
+    return crosses, np.where(at_once, 0.0, (first - 1) + step)
+
+
+def first_crossing(gap: np.ndarray) -> float | None:
+    """``crossings`` of one curve: the month, or None when it does not cross within the horizon."""
+    crosses, month = crossings(gap)
+    return float(month[0]) if crosses[0] else None

@@ -1,0 +1,155 @@
+"""The inputs a sensitivity study varies: one table, each input's field, bounds, label and unit.
+
+Each row names a field of the scenario (or ``api_price``, a multiplier on every per-token price of
+the API and of the overflow API: 1.0 is today's prices). Bounds come from the field's one
+definition in ``costmodel.schema``, label and unit from ``costmodel.glossary``; the engine reads
+each value by name. Adding an input is one row here and its term where the engine uses it.
+
+>>> INPUTS["electricity_usd_per_kwh"].bounds
+(0, 10, True, True)
+>>> INPUTS["capex_usd"].path
+('build', 'capex_usd')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+from collections.abc import Mapping
+
+from pydantic import BaseModel
+
+from .errors import CostModelError
+from .glossary import GLOSSARY
+from .schema import ApiPrice, Assumptions, Build, Scenario, Usage, bounds
+
+
+@dataclasses.dataclass(frozen=True)
+class Input:
+    """One input that tornado, Monte Carlo and the engine can vary."""
+
+    name: str
+    label: str  # a few plain words for charts and tables
+    path: tuple[str, ...]  # where it lives in a Scenario: ("electricity_usd_per_kwh",), ("build", "capex_usd")
+    owner: type[BaseModel] | None  # the model whose field bounds it (None: api_price, a multiplier)
+    in_tornado: bool = True  # a row of the tornado by default
+    uncertain: bool = False  # drawn by Monte Carlo by default
+    #: the lowest value a default range may reach, where the field allows less (hours: at least 1 a day)
+    floor: float | None = None
+
+    @property
+    def bounds(self) -> tuple[float, float, bool, bool]:
+        """``(low, high, low_included, high_included)`` from the field's definition."""
+        if self.owner is None:
+            return API_PRICE_BOUNDS
+        return bounds(self.owner, self.name)
+
+    @property
+    def unit(self) -> str:
+        return GLOSSARY[self.name][0]
+
+    def check(self, fn: str, value: object) -> float:
+        """``value`` as a float within the bounds, or a ``CostModelError`` naming ``fn`` and the input."""
+        low, high, low_in, high_in = self.bounds
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            try:
+                value = float(value)  # numpy scalars
+            except (TypeError, ValueError):
+                raise CostModelError(f"{fn}: {self.name} must be a number, got {value!r}") from None
+        value = float(value)
+        below = value < low if low_in else value <= low
+        above = value > high if high_in else value >= high
+        if not math.isfinite(value) or below or above:
+            edge = "from" if low_in else "above"
+            raise CostModelError(f"{fn}: {self.name} must be {edge} {low:g} up to {high:g}, got {value:g}")
+        return value
+
+    def clip(self, value: float) -> float:
+        """A default range's end, kept within the bounds (and the floor)."""
+        low, high, _, _ = self.bounds
+        low = max(low, self.floor) if self.floor is not None else low
+        return min(max(value, low), high)
+
+    def read(self, scenario: Scenario) -> float:
+        """The input's value in ``scenario`` (``api_price`` is 1.0: today's prices)."""
+        if self.owner is None:
+            return 1.0
+        obj = scenario
+        for part in self.path:
+            obj = getattr(obj, part)
+        return float(obj)
+
+
+#: a multiplier on every per-token API price: above 0, up to 100x
+API_PRICE_BOUNDS = (0.0, 100.0, False, True)
+
+_ROWS = (
+    Input("electricity_usd_per_kwh", "electricity price", ("electricity_usd_per_kwh",), Assumptions, uncertain=True),
+    Input("capex_usd", "capex", ("build", "capex_usd"), Build, uncertain=True),
+    Input("resale_fraction", "resale share", ("build", "resale_fraction"), Build, uncertain=True),
+    Input("decode_tok_s", "decode speed", ("decode_tok_s",), Scenario, uncertain=True),
+    Input("api_price", "API price (x)", (), None, uncertain=True),
+    Input("tokens_per_month", "tokens a month", ("usage", "tokens_per_month"), Usage, uncertain=True),
+    Input("input_share", "input share", ("usage", "input_share"), Usage),
+    Input("cached_input_share", "cached share of input", ("usage", "cached_input_share"), Usage),
+    Input("hours_per_day", "hours powered a day", ("hours_per_day",), Assumptions, floor=1.0),
+    Input("dual_use_share", "share of capex charged", ("dual_use_share",), Assumptions),
+    # a trend's base is usually 0, where a +-25% range is empty: give it a range to add its row
+    Input(
+        "api_price_change_per_year",
+        "API price change a year",
+        ("api_price_change_per_year",),
+        Assumptions,
+        in_tornado=False,
+        uncertain=True,
+    ),
+)
+
+#: every input that can be varied, by name, in the order draws are taken
+INPUTS: Mapping[str, Input] = types.MappingProxyType({row.name: row for row in _ROWS})
+
+
+def known(fn: str, names: object) -> None:
+    """A ``CostModelError`` naming ``fn`` for the first name that is not an input."""
+    unknown = [n for n in names if n not in INPUTS]
+    if unknown:
+        raise CostModelError(f"{fn}: unknown input {unknown[0]!r}; the inputs are {', '.join(INPUTS)}")
+
+
+def replaced(obj: BaseModel, **changes: object) -> BaseModel:
+    """A validated copy of a frozen model with some fields changed (``model_copy`` skips validation)."""
+    return type(obj)(**{**dict(obj), **changes})
+
+
+def scaled_price(price: ApiPrice, factor: float) -> ApiPrice:
+    """``price`` with every per-token price multiplied by ``factor``."""
+    cached = price.cached_input_usd_per_mtok
+    return replaced(
+        price,
+        input_usd_per_mtok=price.input_usd_per_mtok * factor,
+        output_usd_per_mtok=price.output_usd_per_mtok * factor,
+        cached_input_usd_per_mtok=None if cached is None else cached * factor,
+    )
+
+
+def varied(scenario: Scenario, name: str, value: float) -> Scenario:
+    """``scenario`` with one input set to ``value`` (``api_price`` multiplies every API price).
+
+    >>> import costmodel as cm
+    >>> cat = cm.load_catalog(); glm = cat.models["glm-5.2"]
+    >>> s = cm.Scenario(build=cat.builds["mac-studio-m3-ultra-256gb"], model=glm, quant=glm.quants["UD-IQ2_XXS"],
+    ...                 price=cat.prices["zai/glm-5.2"], usage=cm.Usage(tokens_per_month=50e6))
+    >>> varied(s, "api_price", 0.5).price.output_usd_per_mtok      # $4.40 halved
+    2.2
+    """
+    known("varied", [name])
+    row = INPUTS[name]
+    value = row.check("varied", value)
+    if row.owner is None:
+        overflow = None if scenario.overflow_price is None else scaled_price(scenario.overflow_price, value)
+        return replaced(scenario, price=scaled_price(scenario.price, value), overflow_price=overflow)
+    if len(row.path) == 1:
+        return replaced(scenario, **{name: value})
+    parent, field = row.path
+    return replaced(scenario, **{parent: replaced(getattr(scenario, parent), **{field: value})})

@@ -1,0 +1,226 @@
+"""The break-even charts: cumulative cost by month, cost per million tokens against volume, saved scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from ..breakeven import Verdict
+from ..glossary import axis_title
+from ..explain import explain
+from ..explain import tokens as format_tokens
+from ..study import Study
+from .style import PALETTE, SCENARIO_DASHES, Spec, api_style, array, by_month, caption, finish, title
+
+
+def _not_drawn(study: Study, names: Mapping[str, str]) -> list[str]:
+    notes = []
+    for build in study.builds:
+        r = study.primary(build.build_id)
+        if r.verdict == Verdict.DOES_NOT_FIT:
+            notes.append(f"Not drawn: {names.get(build.build_id, build.build_id)}: {explain(r).headline}")
+    return notes
+
+
+def cumulative_cost(study: Study, colours: Mapping[str, str], names: Mapping[str, str] | None = None) -> dict:
+    """Cumulative cost by month: a line per build and per API offering, break-even points marked.
+
+    A build above capacity is drawn as its hybrid (overflow sent to the API); a build that does
+    not fit is named under the chart instead of drawn.
+    """
+    names = dict(names or {})
+    spec = Spec()
+    for build in study.builds:
+        r = study.primary(build.build_id)
+        if r.verdict == Verdict.DOES_NOT_FIT:
+            continue
+        label = names.get(build.build_id, build.build_id)
+        if r.verdict == Verdict.CANNOT_SERVE:
+            label += " (hybrid: overflow to API)"
+        spec.scatter(
+            x=array(r.columns["month"]),
+            y=array(r.columns["local_usd"]),
+            name=label,
+            mode="lines",
+            legendgroup=build.build_id,
+            line={"color": colours.get(build.build_id, PALETTE[0]), "width": 2.5},
+            hovertemplate="month %{x}<br>$%{y:,.0f}<extra>" + label + "</extra>",
+        )
+    for i, price in enumerate(study.prices):
+        curve = study.results[(study.builds[0].build_id, price.price_id)].columns
+        spec.scatter(
+            x=array(curve["month"]),
+            y=array(curve["api_usd"]),
+            name=f"API: {price.price_id}",
+            mode="lines",
+            line=api_style(i),
+            hovertemplate="month %{x}<br>$%{y:,.0f}<extra>API: " + price.price_id + "</extra>",
+        )
+    for build in study.builds:
+        for price in study.prices:
+            r = study.results[(build.build_id, price.price_id)]
+            month = r.break_even_month if r.break_even_month is not None else r.hybrid_break_even_month
+            if month is None or r.verdict == Verdict.DOES_NOT_FIT:
+                continue
+            spec.scatter(
+                x=[month],
+                y=[r.break_even_usd],
+                mode="markers",
+                showlegend=False,
+                legendgroup=build.build_id,
+                marker={
+                    "symbol": "star",
+                    "size": 14,
+                    "color": colours.get(build.build_id, PALETTE[0]),
+                    "line": {"width": 1, "color": "black"},
+                },
+                name=f"break-even {build.build_id} vs {price.price_id}",
+                hovertemplate=f"{names.get(build.build_id, build.build_id)} pays back against {price.price_id}"
+                f"<br>month {month:.1f}<extra></extra>",
+            )
+    by_month(spec, height=700)
+    caption(spec, _not_drawn(study, names))
+    title(spec, "Buy the box or pay the API? Cumulative cost [USD]", study.assumptions())
+    return spec.spec()
+
+
+def cost_per_mtok(study: Study, colours: Mapping[str, str], names: Mapping[str, str] | None = None) -> dict:
+    """Cost per million tokens against flat monthly volume (log-log), capacity and crossovers marked.
+
+    Solid: what the build serves; dotted beyond its capacity (the hybrid that sends the overflow
+    to the API); a vertical tick at each capacity; a circle where the build meets the API price.
+    """
+    names = dict(names or {})
+    spec = Spec()
+    span = [1e6, 1e10]
+    for build in study.builds:
+        if study.primary(build.build_id).verdict == Verdict.DOES_NOT_FIT:
+            continue
+        line = study.volume_curve(build.build_id)
+        colour = colours.get(build.build_id, PALETTE[0])
+        label = names.get(build.build_id, build.build_id)
+        inside, beyond = line[line["within_capacity"]], line[~line["within_capacity"]]
+        if not beyond.empty and not inside.empty:
+            beyond = pd.concat([inside.tail(1), beyond])
+        for part, dash, show in ((inside, "solid", True), (beyond, "dot", inside.empty)):
+            if part.empty:
+                continue
+            spec.scatter(
+                x=array(part["volume_tok_per_month"]),
+                y=array(part["local_usd_per_mtok"]),
+                mode="lines",
+                name=label,
+                legendgroup=build.build_id,
+                showlegend=show,
+                line={"color": colour, "dash": dash, "width": 2.5},
+                hovertemplate="%{x:.3s} tokens/month<br>$%{y:,.2f} per M<extra>" + label + "</extra>",
+            )
+        r = study.primary(build.build_id)
+        capacity = r.capacity_tok_per_month
+        if capacity < span[1] and not inside.empty:
+            spec.scatter(
+                x=[capacity],
+                y=[float(inside["local_usd_per_mtok"].iloc[-1])],
+                mode="markers+text",
+                showlegend=False,
+                legendgroup=build.build_id,
+                marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": colour}},
+                text=["capacity"],
+                textposition="top center",
+                textfont={"size": 10, "color": colour},
+                name=f"capacity {build.build_id}",
+                hovertemplate=f"{label}: capacity {format_tokens(capacity)} tokens/month<extra></extra>",
+            )
+        volume = r.break_even_volume_tok_per_month
+        if volume is not None and r.break_even_volume_within_capacity and span[0] <= volume <= span[1]:
+            spec.scatter(
+                x=[volume],
+                y=[r.api_usd_per_mtok],
+                mode="markers",
+                showlegend=False,
+                legendgroup=build.build_id,
+                marker={"symbol": "circle-open", "size": 14, "color": colour, "line": {"width": 3, "color": colour}},
+                name=f"crossover {build.build_id}",
+                hovertemplate=f"{label} matches {study.primary_price.price_id} at "
+                f"{format_tokens(volume)} tokens/month<extra></extra>",
+            )
+    levels = []
+    for i, price in enumerate(study.prices):
+        r = study.results[(study.builds[0].build_id, price.price_id)]
+        levels.append(r.api_usd_per_mtok)
+        spec.scatter(
+            x=span,
+            y=[r.api_usd_per_mtok] * 2,
+            mode="lines",
+            line=api_style(i),
+            name=f"API: {price.price_id} ${r.api_usd_per_mtok:.2f}/M",
+            hovertemplate=f"API: {price.price_id}<br>$%{{y:,.2f}} per M<extra></extra>",
+        )
+    ys = [y for t in spec.data for y in t["y"] if y is not None and y > 0]
+    you = max(study.usage.tokens_per_month, span[0])
+    spec.scatter(
+        x=[you, you],
+        y=[min(ys + levels), max(ys + levels)],
+        mode="lines+text",
+        name="your volume",
+        showlegend=False,
+        line={"color": "#bbb", "width": 1},
+        text=["", "your volume"],
+        textposition="bottom right",
+        textfont={"size": 10, "color": "#777"},
+        hoverinfo="skip",
+    )
+    spec.layout.update(
+        xaxis={"type": "log", "title": {"text": axis_title("volume_tok_per_month", "Tokens a month (flat)")}},
+        yaxis={
+            "type": "log",
+            "title": {"text": axis_title("api_usd_per_mtok", "Cost per million tokens")},
+            "tickprefix": "$",
+        },
+        legend={"orientation": "h", "y": -0.14, "x": 0, "yanchor": "top"},
+        height=700,
+    )
+    notes = [
+        "Solid: what each build serves; dotted: beyond its capacity, the overflow sent to the API. "
+        "Circles: where a build matches the API price."
+    ]
+    caption(spec, notes + _not_drawn(study, names))
+    title(spec, "At what volume does the box beat the API? Cost per million tokens [USD]", study.assumptions())
+    return spec.spec()
+
+
+def scenario_overlay(studies: Mapping[str, Study], colours: Mapping[str, str]) -> dict:
+    """Cumulative cost of two to four saved scenarios on one chart: colour per build, dash per scenario."""
+    spec = Spec()
+    for i, (name, study) in enumerate(studies.items()):
+        dash = SCENARIO_DASHES[i % len(SCENARIO_DASHES)]
+        for build in study.builds:
+            r = study.primary(build.build_id)
+            if r.verdict == Verdict.DOES_NOT_FIT:
+                continue
+            spec.scatter(
+                x=array(r.columns["month"]),
+                y=array(r.columns["local_usd"]),
+                mode="lines",
+                name=f"{name}: {build.build_id}",
+                legendgroup=name,
+                line={"color": colours.get(build.build_id, PALETTE[0]), "dash": dash, "width": 2.5},
+                hovertemplate="month %{x}<br>$%{y:,.0f}<extra>" + f"{name}: {build.build_id}" + "</extra>",
+            )
+        api = study.primary(study.builds[0].build_id).columns
+        spec.scatter(
+            x=array(api["month"]),
+            y=array(api["api_usd"]),
+            mode="lines",
+            legendgroup=name,
+            name=f"{name}: API {study.primary_price.price_id}",
+            line={"color": "#000", "dash": dash, "width": 1.5},
+        )
+    by_month(spec)
+    lines = [
+        f"{name}: {s.model.name} {s.quant.quant}, {format_tokens(s.usage.tokens_per_month)} tokens a month "
+        f"(line style {SCENARIO_DASHES[i % len(SCENARIO_DASHES)]})"
+        for i, (name, s) in enumerate(studies.items())
+    ]
+    return finish(spec, "Saved scenarios side by side: cumulative cost [USD]", lines, height=700)
