@@ -7,22 +7,25 @@ DataFrame.
 
 Definitions
 -----------
-* **Break-even month**: the first month in which cumulative API spend reaches the cumulative
-  local cost, interpolated linearly within the month. The local cost counts the machine at its
-  price less the resale value it keeps at the end of its life (``capex x (1 - resale_fraction)``,
-  paid at month 0 and at each replacement), plus electricity, maintenance and the overflow sent
-  to the API. ``cash_payback_month`` is the same crossing with resale ignored.
-* **Savings at the horizon**: API spend minus the local cost *net* of selling the box at the
-  horizon (what the machine would fetch then).
-* **Cost per million tokens**: the local net cost over the horizon over the tokens served.
-* **Break-even volume**: the flat monthly volume at which the local net cost over the horizon
-  equals the API's. Within capacity the savings at the horizon are linear in a flat volume, so
-  two engine runs (no tokens, and the volume at capacity) give the line and its root.
+One basis for every figure: **the local position** at month m, the cash out to date less what the
+machine would fetch if sold at m (``costmodel.engine``). With a cost of capital, both it and the
+API's spend are present values.
+
+* **Savings at the horizon**: API spend less the local position at the horizon.
 * **Verdict**: ``does_not_fit`` (the quant does not fit in memory), ``cannot_serve`` (the volume
   needs more hours than the box is powered in some month; the hybrid that serves up to capacity
-  locally and sends the overflow to the API is costed in the curve), ``pays_back`` (break-even
-  within the horizon) or ``never`` (running costs alone reach the API price, or the savings are
-  too small to recover the capex within the horizon).
+  locally and sends the overflow to the API is costed in the curve), ``pays_back`` (the position
+  is ahead of the API at the horizon: the savings are positive) or ``never`` (it is not).
+* **Crossings**: every month the savings change sign (``crossings``), so "pays back in month 31,
+  falls behind in month 48, ahead again from month 55" is said whole. **Break-even month**: the
+  first month the position turns ahead, when the box pays back. **Cash payback**: the same for
+  the cash out alone, resale ignored, a second and labelled figure.
+* **Cost per million tokens**: the position at the horizon over the tokens asked (each month's
+  weighted by its discount, so that the API's figure is its price): local below the API's exactly
+  when the savings are positive.
+* **Break-even volume**: the flat monthly volume at which the savings at the horizon are 0. Within
+  capacity they are linear in a flat volume, so two draws of the engine (no tokens, and the volume
+  at capacity) give the line and its root.
 * **API price trend** (``Scenario.api_price_change_per_year`` = g): month m's API tokens, and the
   overflow's, cost today's price times ``(1 + g) ** ((m - 1) / 12)`` (``price_trend_factors``).
 * **Quality adjustment** (``Scenario.quality_adjusted``): the build generates
@@ -39,11 +42,11 @@ import functools
 import numpy as np
 import pandas as pd
 
-from .engine import Simulation, first_crossing, price_trend_factors, simulate
+from .engine import Simulation, crossings, first_ahead, price_trend_factors, simulate
 from .errors import CostModelError
 from .inputs import INPUTS
 from .memory import Fit, check_fit
-from .ownership import capacity_tok_per_month, hours_per_token, per_mtok, replacement_months
+from .ownership import capacity_tok_per_month, hours_per_token, per_mtok
 from .pricing import blended_usd_per_mtok
 from .schema import Scenario
 from .speed import Speed, estimate_speed
@@ -65,12 +68,13 @@ CURVE_COLUMNS = (
     "tokens",  # tokens asked that month
     "served_local_tokens",  # of which the build serves
     "api_usd",  # all tokens through the API
-    "local_cash_usd",  # local cash out: capex, replacements, running costs, overflow to the API
-    "local_usd",  # local cost: cash less the resale value kept at the end of life
+    "local_cash_usd",  # local cash out: the machine, setup, replacements, running costs, overflow
     "overflow_usd",  # of which the overflow sent to the API
+    "running_usd",  # of which electricity, maintenance and operator time
     "local_value_usd",  # what the machine would sell for at that month
-    "local_net_usd",  # local cash minus what the machine would sell for
-    "savings_usd",  # api_usd - local_net_usd
+    "local_net_usd",  # the local position: cash out less what the machine would sell for
+    "savings_usd",  # api_usd - local_net_usd: above 0, owning is ahead
+    "discount_factor",  # what a dollar of that month is worth today (1 without a cost of capital)
 )
 
 
@@ -106,8 +110,7 @@ class Comparison:
     electricity_usd_per_mtok_at_load: float | None
     capacity_tok_per_month: float
     first_month_over_capacity: int | None
-    end_of_life_value_usd: float  # what the machine keeps at the end of its life
-    last_month_saving_usd: float  # API less local cost in the horizon's last month
+    crossings: tuple[tuple[float, bool], ...]  # (month, True: turns ahead / False: falls behind)
     throughput: Throughput
     fit: Fit
     columns: dict[str, np.ndarray]  # the curve's columns (``CURVE_COLUMNS``), one value per month 0..horizon
@@ -129,9 +132,9 @@ class Comparison:
         return None if m is None else float(self.columns["tokens"][m])
 
     @property
-    def gap_at_horizon_usd(self) -> float:
-        """Local cost (end-of-life basis) less API spend at the horizon."""
-        return float(self.columns["local_usd"][-1] - self.columns["api_usd"][-1])
+    def ahead(self) -> bool:
+        """True when the local position is ahead of the API at the horizon."""
+        return self.savings_at_horizon_usd > 0
 
 
 def throughput(scenario: Scenario, fit: Fit) -> Throughput:
@@ -177,20 +180,13 @@ def _row(sim: Simulation, i: int = 0) -> dict[str, np.ndarray]:
         "served_local_tokens": sim.served_local_tokens[i],
         "api_usd": sim.api_usd[i],
         "local_cash_usd": sim.local_cash_usd[i],
-        "local_usd": sim.local_usd[i],
         "overflow_usd": sim.overflow_usd[i],
+        "running_usd": sim.running_usd[i],
         "local_value_usd": sim.local_value_usd[i],
         "local_net_usd": sim.local_net_usd[i],
         "savings_usd": sim.savings_usd[i],
+        "discount_factor": sim.discount[min(i, sim.discount.shape[0] - 1)],
     }
-
-
-def _capex_cash(scenario: Scenario) -> float:
-    """Capex and replacement cash over the horizon [USD]."""
-    b, s = scenario.build, scenario
-    capex = b.capex_usd * s.dual_use_share
-    replaced = replacement_months(s.horizon_months, b.lifetime_months, s.replace_at_end_of_life)
-    return capex + replaced.size * capex * (1.0 - b.resale_fraction)
 
 
 def _flat(scenario: Scenario) -> Scenario:
@@ -247,20 +243,18 @@ def compare(scenario: Scenario) -> Comparison:
         )
     c = _row(sim)
 
-    horizon = s.horizon_months
     tokens, served = c["tokens"], c["served_local_tokens"]
     over = np.nonzero(tokens[1:] - served[1:] > tokens[1:] * 1e-12)[0]
     first_over = int(over[0]) + 1 if over.size else None
-    crossing = first_crossing(c["local_usd"] - c["api_usd"])
-    cash_crossing = first_crossing(c["local_cash_usd"] - c["api_usd"])
-
-    total_tokens = float(tokens.sum())
+    savings = c["savings_usd"]
+    turns = crossings(savings)
+    first_up = next((month for month, up in turns if up), None)
+    cash_crosses, cash_month = first_ahead(c["api_usd"] - c["local_cash_usd"])
+    weight = float((tokens * c["discount_factor"]).sum())  # tokens asked, each month's at its discount
+    served_weight = float((served * c["discount_factor"]).sum())
     last = {column: float(values[-1]) for column, values in c.items()}
-    api_per_mtok = blended_usd_per_mtok(s.price, u)
-    trend = price_trend_factors(s.api_price_change_per_year, horizon)
-    mean_factor = float((tokens * trend).sum() / total_tokens) if total_tokens > 0 else 1.0
-    running_usd = last["local_cash_usd"] - last["overflow_usd"] - _capex_cash(s)
-    marginal = hpt * (b.power_load_w - b.power_idle_w) / W_PER_KW * s.electricity_usd_per_kwh if runnable else None
+    trend = price_trend_factors(s.api_price_change_per_year, s.horizon_months)
+    at_load = hpt * TOKENS_PER_MTOK / W_PER_KW * s.electricity_usd_per_kwh * s.pue if runnable else None
 
     volume, within = _break_even_volume(float(flat[0]), float(flat[1]), capacity) if line else (None, False)
 
@@ -268,11 +262,13 @@ def compare(scenario: Scenario) -> Comparison:
     if not fit.fits:
         verdict = Verdict.DOES_NOT_FIT
     elif first_over is not None:
-        verdict, hybrid = Verdict.CANNOT_SERVE, crossing
-    elif crossing is not None:
-        verdict, break_even, cash_payback = Verdict.PAYS_BACK, crossing, cash_crossing
+        verdict, hybrid = Verdict.CANNOT_SERVE, first_up if last["savings_usd"] > 0 else None
+    elif last["savings_usd"] > 0:
+        verdict, break_even = Verdict.PAYS_BACK, first_up
     else:
         verdict = Verdict.NEVER
+    if verdict in (Verdict.PAYS_BACK, Verdict.CANNOT_SERVE) and cash_crosses[0]:
+        cash_payback = float(cash_month[0])
     crossed = break_even if break_even is not None else hybrid
     return Comparison(
         scenario=s,
@@ -284,19 +280,16 @@ def compare(scenario: Scenario) -> Comparison:
         break_even_volume_tok_per_month=volume,
         break_even_volume_within_capacity=within,
         savings_at_horizon_usd=last["savings_usd"],
-        local_usd_per_mtok=per_mtok(last["local_net_usd"], total_tokens) if fit.fits else None,
-        api_usd_per_mtok=api_per_mtok,
-        api_horizon_usd_per_mtok=api_per_mtok * mean_factor,
+        local_usd_per_mtok=per_mtok(last["local_net_usd"], weight) if fit.fits else None,
+        api_usd_per_mtok=blended_usd_per_mtok(s.price, u),
+        api_horizon_usd_per_mtok=per_mtok(last["api_usd"], weight) or blended_usd_per_mtok(s.price, u),
         api_price_factor_mean=float(trend[1:].mean()),
-        local_running_usd_per_mtok=per_mtok(running_usd, float(served.sum())) if runnable else None,
-        local_marginal_usd_per_mtok=marginal * TOKENS_PER_MTOK if marginal is not None else None,
-        electricity_usd_per_mtok_at_load=(
-            hpt * TOKENS_PER_MTOK * b.power_load_w / W_PER_KW * s.electricity_usd_per_kwh if runnable else None
-        ),
+        local_running_usd_per_mtok=per_mtok(last["running_usd"], served_weight) if runnable else None,
+        local_marginal_usd_per_mtok=(at_load * (b.power_load_w - b.power_idle_w) if at_load is not None else None),
+        electricity_usd_per_mtok_at_load=at_load * b.power_load_w if at_load is not None else None,
         capacity_tok_per_month=capacity,
         first_month_over_capacity=first_over,
-        end_of_life_value_usd=b.capex_usd * s.dual_use_share * b.resale_fraction,
-        last_month_saving_usd=float((c["api_usd"][-1] - c["api_usd"][-2]) - (c["local_usd"][-1] - c["local_usd"][-2])),
+        crossings=turns,
         throughput=speeds,
         fit=fit,
         columns=c,
@@ -325,7 +318,7 @@ def volume_curve(
     volume = np.geomspace(min_tok_per_month, max_tok_per_month, points)
     values = {**base_values(s, speeds), "tokens_per_month": volume}
     sim = simulate(_flat(s), values, speeds.prefill_tok_s, n=points)
-    tokens = volume * s.horizon_months
+    tokens = sim.tokens_weight  # each month's at its discount, as compare counts them
     return pd.DataFrame(
         {
             "volume_tok_per_month": volume,

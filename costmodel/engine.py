@@ -3,17 +3,23 @@
 ``simulate`` runs a scenario month by month (month 0 is the purchase) for ``n`` draws at once:
 every input of ``costmodel.inputs.INPUTS`` may be a number or an (n,) array, and every result is an
 (n, horizon + 1) array of cumulative USD. ``compare`` is the one-draw case; ``monte_carlo`` runs
-10,000. ``crossings`` finds where two cumulative curves cross.
+10,000. ``crossings`` finds where a curve changes sign.
 
 Month by month, for demand D_m (tokens asked, growing by ``monthly_growth``):
 
 * hours needed = D_m x hours per token (``ownership.hours_per_token``, quality adjustment included),
   at most the powered hours; above them the build serves a share and the rest overflows to the API;
-* running cost = electricity at load and idle (``ownership.electricity_usd``) + maintenance;
-* cash out = capex x dual use at month 0, and capex x (1 - resale) at each replacement, + running
-  costs + the overflow's API bill;
+* running cost = electricity at load and idle x PUE (``ownership.electricity_usd``) + maintenance
+  (flat, and a share of capex a year) + operator time;
+* cash out = the machine's price at month 0 (capex x dual use, or nothing for a box owned already,
+  whose price is the sale given up) + setup; at each replacement a new machine less the old one
+  sold at its value then; + running costs + the overflow's API bill;
 * the machine's value if sold at month m (``ownership.resale_value_usd``);
-* API spend = D_m x the blended price x the price trend's multiplier (``price_trend_factors``).
+* **the local position** at month m = cash out to date - the machine's value at m: what owning has
+  cost if the box were sold that month. Every verdict, saving and cost per token comes from it;
+* API spend = D_m x the blended price x the price trend's multiplier (``price_trend_factors``);
+* with a cost of capital both sides are present values: month m's dollars x ``(1 + r) ** -m``
+  (``ownership.discount_factors``), the machine's value at m too.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import numpy as np
 
 from .inputs import INPUTS
 from .ownership import (
+    discount_factors,
     electricity_usd,
     hours_per_token,
     powered_hours_per_month,
@@ -57,32 +64,34 @@ def price_trend_factors(api_price_change_per_year: float | np.ndarray, horizon_m
 
 @dataclasses.dataclass(frozen=True)
 class Simulation:
-    """Cumulative costs of ``n`` draws by month: every curve an (n, horizon + 1) array [USD]."""
+    """Cumulative sums of ``n`` draws by month: every curve an (n, horizon + 1) array [USD, or tokens],
+    in present value when the scenario discounts."""
 
     months: np.ndarray  # (horizon + 1,) 0..horizon
-    tokens: np.ndarray  # tokens asked each month
-    served_local_tokens: np.ndarray  # of which the build serves
+    tokens: np.ndarray  # tokens asked each month (not discounted)
+    served_local_tokens: np.ndarray  # of which the build serves (not discounted)
+    discount: np.ndarray  # (1 or n, horizon + 1) what a dollar of month m is worth today
     api_usd: np.ndarray  # all tokens through the API
-    local_cash_usd: np.ndarray  # capex, replacements, running costs, overflow to the API
+    local_cash_usd: np.ndarray  # machine, setup, replacements, running costs, overflow to the API
     overflow_usd: np.ndarray  # of which the overflow sent to the API
+    running_usd: np.ndarray  # of which electricity, maintenance and operator time
     local_value_usd: np.ndarray  # what the machine in use would sell for that month
-    end_of_life_value_usd: np.ndarray  # (n, 1) what it keeps at the end of its life
     over_capacity: np.ndarray  # (n,) bool: some month asks more than the build serves
 
     @property
-    def local_usd(self) -> np.ndarray:
-        """Local cost counting the machine at its price less the value it keeps at end of life."""
-        return self.local_cash_usd - self.end_of_life_value_usd
-
-    @property
     def local_net_usd(self) -> np.ndarray:
-        """Local cash out less what the machine would sell for that month."""
+        """The local position: cash out to date less what the machine would sell for that month."""
         return self.local_cash_usd - self.local_value_usd
 
     @property
     def savings_usd(self) -> np.ndarray:
-        """API spend less the local net cost."""
+        """API spend less the local position: above 0, owning is ahead."""
         return self.api_usd - self.local_net_usd
+
+    @property
+    def tokens_weight(self) -> np.ndarray:
+        """Tokens asked over the horizon, each month's counted at its discount [tokens] (n or 1,)."""
+        return (self.tokens * self.discount).sum(axis=1)
 
 
 def _column(value: float | np.ndarray) -> np.ndarray:
@@ -107,7 +116,7 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
     ``values`` gives every input of ``INPUTS`` as a number or an (n,) array, in its unit;
     ``decode_tok_s`` (and ``prefill_tok_s``) None means the build cannot run the model, so every
     token goes to the API on the local side too. Other fields (horizon, growth, lifetime, power,
-    maintenance, the prices themselves) are the scenario's.
+    the prices themselves, the box owned already) are the scenario's.
     """
     s, b, u = scenario, scenario.build, scenario.usage
     horizon = s.horizon_months
@@ -128,15 +137,23 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
         needed_h = load_h = np.zeros((n, horizon + 1))
         over = np.ones((n, horizon + 1), dtype=bool)
 
-    running = electricity_usd(load_h, powered, b.power_load_w, b.power_idle_w, col["electricity_usd_per_kwh"])
-    running = running + s.maintenance_usd_per_month
+    capex = col["capex_usd"] * col["dual_use_share"]  # the machine's price charged to LLM work
+    electricity = electricity_usd(load_h, powered, b.power_load_w, b.power_idle_w, col["electricity_usd_per_kwh"])
+    running = electricity * col["pue"] + (
+        s.maintenance_usd_per_month
+        + capex * col["maintenance_share_per_year"] / MONTHS_PER_YEAR
+        + col["operator_hours_per_month"] * col["operator_usd_per_hour"]
+    )
     running[:, 0] = 0.0
-    capex = col["capex_usd"] * col["dual_use_share"]
     resale = col["resale_fraction"]
-    flows = running
-    flows[:, :1] += capex
-    for month in replacement_months(horizon, b.lifetime_months, s.replace_at_end_of_life):
-        flows[:, int(month) : int(month) + 1] += capex * (1.0 - resale)
+    owned = s.owned_value_usd
+    flows = running.copy()
+    flows[:, :1] += (capex if owned is None else owned) + (col["setup_usd"] if owned is None else 0.0)
+    value = resale_value_usd(capex, resale, b.lifetime_months, horizon, s.replace_at_end_of_life, owned)
+    for i, month in enumerate(replacement_months(horizon, b.lifetime_months, s.replace_at_end_of_life)):
+        old_price = owned if (i == 0 and owned is not None) else capex
+        m = int(month)  # a new machine bought, the old one sold at its end-of-life value
+        flows[:, m : m + 1] += capex - old_price * resale
 
     api_rate = col["api_price"] * _blend(s.price, col["input_share"], col["cached_input_share"]) / TOKENS_PER_MTOK
     change = np.asarray(values["api_price_change_per_year"], dtype=float)
@@ -146,7 +163,14 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
         if change.size == 1 or np.all(change == change.flat[0])
         else price_trend_factors(change.reshape(n), horizon)
     )
-    cash = np.cumsum(flows, axis=1)
+    rate = np.asarray(values["discount_rate_per_year"], dtype=float) if s.discounted else np.zeros(1)
+    monthly = (1.0 + rate) ** (1.0 / MONTHS_PER_YEAR) - 1.0
+    discount = (
+        discount_factors(float(monthly.flat[0]), horizon)[np.newaxis, :]
+        if monthly.size == 1 or np.all(monthly == monthly.flat[0])
+        else discount_factors(monthly.reshape(n), horizon)
+    )
+    cash = np.cumsum(flows * discount, axis=1)
     if over.any():
         overflow_rate = (
             col["api_price"] * _blend(s.overflow, col["input_share"], col["cached_input_share"]) / TOKENS_PER_MTOK
@@ -156,7 +180,7 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
         served = demand * share_served
         served[:, 0] = 0.0
         overflow_tokens = demand - served
-        overflow_usd = np.cumsum(overflow_tokens * overflow_rate * trend, axis=1)
+        overflow_usd = np.cumsum(overflow_tokens * overflow_rate * trend * discount, axis=1)
         cash = cash + overflow_usd
         over_capacity = (overflow_tokens[:, 1:] > demand[:, 1:] * 1e-12).any(axis=1)
     else:  # every draw within capacity every month: the overflow is exactly 0, so skip its sums
@@ -164,44 +188,59 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
         served[:, 0] = 0.0
         overflow_usd = np.zeros_like(demand)
         over_capacity = np.zeros(n, dtype=bool)
-    api = np.cumsum(demand * api_rate * trend, axis=1)
-    value = resale_value_usd(capex, resale, b.lifetime_months, horizon, s.replace_at_end_of_life)
+    api = np.cumsum(demand * api_rate * trend * discount, axis=1)
     return Simulation(
         months=months,
         tokens=demand,
         served_local_tokens=served,
+        discount=discount,
         api_usd=api,
         local_cash_usd=cash,
         overflow_usd=overflow_usd,
-        local_value_usd=value,
-        end_of_life_value_usd=capex * resale,
+        running_usd=np.cumsum(running * discount, axis=1),
+        local_value_usd=value * discount,
         over_capacity=over_capacity,
     )
 
 
-def crossings(gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First month each row of ``gap`` (local minus API, cumulative) reaches 0, interpolated linearly.
+def first_ahead(savings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First month each row of ``savings`` (API spend less the local position, cumulative) turns
+    positive, interpolated linearly within the month.
 
-    Returns (whether each row crosses within the horizon, the month of the rows that do). A gap
-    already at or below 0 at month 0 crosses at 0.
+    Returns (whether each row turns ahead within the horizon, the month of the rows that do).
 
-    >>> crosses, month = crossings(np.array([[100.0, 50.0, -50.0], [10.0, 20.0, 30.0]]))
+    >>> crosses, month = first_ahead(np.array([[0.0, -50.0, 50.0], [-10.0, -20.0, -30.0]]))
     >>> crosses.tolist(), month.tolist()
     ([True, False], [1.5])
     """
-    gap = np.atleast_2d(gap)
-    below = gap <= 0
-    crosses = below.any(axis=1)
+    savings = np.atleast_2d(savings)
+    ahead = savings > 0
+    crosses = ahead.any(axis=1)
     rows = np.nonzero(crosses)[0]
-    first = below[rows].argmax(axis=1)
+    first = ahead[rows].argmax(axis=1)
     at_once = first == 0
     before = np.maximum(first - 1, 0)
-    g0, g1 = gap[rows, before], gap[rows, first]
-    step = np.divide(g0, g0 - g1, out=np.zeros_like(g0), where=~at_once)
+    s0, s1 = savings[rows, before], savings[rows, first]
+    step = np.divide(-s0, s1 - s0, out=np.zeros_like(s0), where=~at_once)
     return crosses, np.where(at_once, 0.0, (first - 1) + step)
 
 
-def first_crossing(gap: np.ndarray) -> float | None:
-    """``crossings`` of one curve: the month, or None when it does not cross within the horizon."""
-    crosses, month = crossings(gap)
-    return float(month[0]) if crosses[0] else None
+def crossings(savings: np.ndarray) -> tuple[tuple[float, bool], ...]:
+    """Every month one curve of savings changes sign: ``(month, True)`` where owning turns ahead,
+    ``(month, False)`` where it falls behind again, interpolated within the month. Month 0 counts as
+    behind (the purchase is just made).
+
+    >>> [(round(month, 3), ahead) for month, ahead in crossings(np.array([0.0, 10.0, -5.0, -1.0, 3.0]))]
+    [(0.0, True), (1.667, False), (3.25, True)]
+    """
+    row = np.asarray(savings, dtype=float).ravel()
+    out = []
+    ahead = False
+    for m in range(1, row.size):
+        now = row[m] > 0
+        if now != ahead:
+            s0, s1 = row[m - 1], row[m]
+            at = (m - 1) + (-s0 / (s1 - s0) if s1 != s0 else 0.0)
+            out.append((float(max(at, 0.0)), bool(now)))
+            ahead = now
+    return tuple(out)

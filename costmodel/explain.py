@@ -66,8 +66,28 @@ class Explanation:
         return "; ".join((self.headline, *self.details))
 
 
+def months(month: float) -> str:
+    """A crossing's month for a sentence: ``'month 31.2'``, or ``'the first month'`` below 1."""
+    return "the first month" if month < 1 else f"month {month:.1f}"
+
+
+def _turns(r: Comparison) -> list[str]:
+    """The crossings after the first, in words: 'falls behind again in month 48', 'ahead again from month 55'."""
+    out = []
+    for month, up in r.crossings[1:]:
+        out.append(f"ahead again from {months(month)}" if up else f"falls behind again in {months(month)}")
+    return out
+
+
+def _basis(r: Comparison) -> str:
+    """How the sums count money: 'at a 4% cost of capital' or ''."""
+    s = r.scenario
+    return f" at a {s.discount_rate_per_year:.1%} a year cost of capital" if s.monthly_rate > 0 else ""
+
+
 def explain(r: Comparison) -> Explanation:
-    """The verdict of ``r`` in plain words.
+    """The verdict of ``r`` in plain words; every sentence follows from the one basis of its numbers
+    (the local position: cash out less what the box would sell for), so none contradicts another.
 
     >>> import costmodel as cm
     >>> cat = cm.load_catalog(); glm = cat.models["glm-5.2"]
@@ -86,6 +106,12 @@ def explain(r: Comparison) -> Explanation:
         if fit.cap_raise_would_fit:
             details.append("raising the GPU memory cap would make it fit")
         return Explanation(f"does not fit: short by {fit.shortfall_gb:,.0f} GB", tuple(details))
+    ahead = r.savings_at_horizon_usd
+    standing = (
+        f"{usd(ahead)} ahead of the API by month {horizon}{_basis(r)}"
+        if ahead > 0
+        else f"{usd(-ahead)} behind the API by month {horizon}{_basis(r)}"
+    )
     if r.verdict == Verdict.CANNOT_SERVE:
         first = r.first_month_over_capacity
         headline = (
@@ -94,23 +120,23 @@ def explain(r: Comparison) -> Explanation:
         )
         hybrid = r.hybrid_break_even_month
         details.append(
-            f"the hybrid sending the overflow to the API pays back in month {hybrid:.1f}"
-            if hybrid is not None and hybrid <= horizon
-            else "the hybrid sending the overflow to the API never pays back"
+            f"the hybrid sending the overflow to the API pays back in {months(hybrid)}, {standing}"
+            if hybrid is not None
+            else f"the hybrid sending the overflow to the API is {standing}"
         )
         return Explanation(headline, tuple(details))
     if r.verdict == Verdict.PAYS_BACK:
-        headline = f"pays back in month {r.break_even_month:.1f}"
-        if r.end_of_life_value_usd > 0:
-            cash = r.cash_payback_month
-            details.append(
-                "counting its resale value at the end of its life"
-                + (
-                    f"; in cash alone in month {cash:.1f}"
-                    if cash is not None and cash <= horizon
-                    else "; not within the horizon in cash alone"
-                )
-            )
+        month = r.break_even_month
+        headline = "ahead of the API from the first month" if month < 1 else f"pays back in month {month:.1f}"
+        details += _turns(r)
+        details.append(standing)
+        cash = r.cash_payback_month
+        details.append(
+            f"its price is recovered in cash in month {cash:.1f}"
+            if cash is not None
+            else f"its price is not recovered in cash within {horizon} months (counting what the box would sell "
+            "for, it is ahead)"
+        )
         return Explanation(headline, tuple(details))
     api = r.api_horizon_usd_per_mtok
     if r.total_tokens < 1:
@@ -118,20 +144,16 @@ def explain(r: Comparison) -> Explanation:
     running = r.local_running_usd_per_mtok
     if running is not None and running >= api:
         headline = f"never: running costs alone are {rate(running)} per million tokens"
-        return Explanation(headline, (f"against the API's {rate(api)}{trend_note} ({rate(running - api)} more)",))
-    headline = (
-        f"never within {horizon} months: local costs {rate(r.local_usd_per_mtok)} per million tokens "
-        f"against the API's {rate(api)}{trend_note}"
-    )
-    monthly = r.last_month_saving_usd
-    if monthly > 0:
-        months_more = r.gap_at_horizon_usd / monthly
-        details.append(
-            f"it saves {usd(monthly)} a month, so paying back would take ~{horizon + months_more:,.0f} months"
+        details.append(f"against the API's {rate(api)}{trend_note} ({rate(running - api)} more)")
+    else:
+        headline = (
+            f"never within {horizon} months: local costs {rate(r.local_usd_per_mtok)} per million tokens "
+            f"against the API's {rate(api)}{trend_note}"
         )
-    if r.savings_at_horizon_usd > 0:
-        details.append(
-            f"sold at month {horizon} while still worth more than its end-of-life value, "
-            f"it leaves you {usd(r.savings_at_horizon_usd)} ahead"
-        )
+    if r.crossings:
+        details.append(f"ahead from {months(r.crossings[0][0])}, " + ", ".join(_turns(r) or ["then behind again"]))
+    details.append(standing)
+    volume = r.break_even_volume_tok_per_month
+    if volume is not None and r.break_even_volume_within_capacity and volume > r.scenario.usage.tokens_per_month:
+        details.append(f"it would pay back above {tokens(volume)} tokens a month")
     return Explanation(headline, tuple(details))

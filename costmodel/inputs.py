@@ -17,6 +17,7 @@ import dataclasses
 import math
 import types
 from collections.abc import Mapping
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -33,7 +34,9 @@ class Input:
     label: str  # a few plain words for charts and tables
     path: tuple[str, ...]  # where it lives in a Scenario: ("electricity_usd_per_kwh",), ("build", "capex_usd")
     owner: type[BaseModel] | None  # the model whose field bounds it (None: api_price, a multiplier)
-    in_tornado: bool = True  # a row of the tornado by default
+    #: a row of the tornado by default: always, never, or only where the scenario's value is not 0
+    #: (a +-25% range around 0 is empty: give it a range to add its row)
+    in_tornado: bool | Literal["nonzero"] = True
     uncertain: bool = False  # drawn by Monte Carlo by default
     #: the lowest value a default range may reach, where the field allows less (hours: at least 1 a day)
     floor: float | None = None
@@ -101,9 +104,27 @@ _ROWS = (
         "API price change a year",
         ("api_price_change_per_year",),
         Assumptions,
-        in_tornado=False,
+        in_tornado="nonzero",
         uncertain=True,
     ),
+    Input("discount_rate_per_year", "cost of capital", ("discount_rate_per_year",), Assumptions, in_tornado="nonzero"),
+    Input("pue", "PUE (cooling)", ("pue",), Assumptions),
+    Input("setup_usd", "setup cost", ("setup_usd",), Assumptions, in_tornado="nonzero"),
+    Input(
+        "maintenance_share_per_year",
+        "maintenance (share of capex a year)",
+        ("maintenance_share_per_year",),
+        Assumptions,
+        in_tornado="nonzero",
+    ),
+    Input(
+        "operator_hours_per_month",
+        "operator hours a month",
+        ("operator_hours_per_month",),
+        Assumptions,
+        in_tornado="nonzero",
+    ),
+    Input("operator_usd_per_hour", "operator's rate", ("operator_usd_per_hour",), Assumptions, in_tornado="nonzero"),
 )
 
 #: every input that can be varied, by name, in the order draws are taken

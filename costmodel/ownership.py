@@ -91,27 +91,53 @@ def resale_value_usd(
     lifetime_months: int,
     horizon_months: int,
     replace_at_end_of_life: bool = True,
+    first_value_usd: float | FloatArray | None = None,
 ) -> FloatArray:
     """What the machine in use would sell for at each month 0..horizon [USD].
 
-    Straight line from capex to ``capex x resale_fraction`` over the lifetime; a replaced
-    machine starts again from capex, a kept one stays at its end-of-life value:
+    Straight line from its price to ``price x resale_fraction`` over the lifetime; a replaced
+    machine starts again from capex, a kept one stays at its end-of-life value. The first machine's
+    price is ``first_value_usd`` when given (a box owned already, worth that today), else capex:
 
     >>> resale_value_usd(10_000, 0.3, 24, 48)[[0, 12, 24, 36, 48]].round(2).tolist()
     [10000.0, 6500.0, 10000.0, 6500.0, 3000.0]
     >>> resale_value_usd(10_000, 0.3, 24, 48, replace_at_end_of_life=False)[[12, 24, 48]].round(2).tolist()
     [6500.0, 3000.0, 3000.0]
+    >>> resale_value_usd(10_000, 0.3, 24, 48, first_value_usd=4_000)[[0, 12, 23, 24]].round(2).tolist()
+    [4000.0, 2600.0, 1316.67, 10000.0]
     """
     age = machine_age_months(lifetime_months, horizon_months, replace_at_end_of_life)
-    return capex_usd * (1.0 - (1.0 - resale_fraction) * age / lifetime_months)
+    price = np.asarray(capex_usd, dtype=float)
+    if first_value_usd is not None:
+        first = machine_index(lifetime_months, horizon_months, replace_at_end_of_life) == 0
+        price = np.where(first, np.asarray(first_value_usd, dtype=float), price)
+    return price * (1.0 - (1.0 - np.asarray(resale_fraction, dtype=float)) * age / lifetime_months)
+
+
+def machine_index(lifetime_months: int, horizon_months: int, replace_at_end_of_life: bool) -> FloatArray:
+    """Which machine is in use at each month 0..horizon: 0 the first, 1 after the first replacement."""
+    months = np.arange(horizon_months + 1, dtype=float)
+    replaced = replacement_months(horizon_months, lifetime_months, replace_at_end_of_life)
+    return np.searchsorted(replaced, months, side="right").astype(float)
+
+
+def discount_factors(monthly_rate: float | FloatArray, horizon_months: int) -> FloatArray:
+    """What a dollar of month m is worth today at a monthly discount rate: ``(1 + rate) ** -m`` [ratio].
+
+    At 8% a year (0.643% a month) a dollar spent in month 12 is worth 92.6 cents today:
+
+    >>> round(float(discount_factors((1.08) ** (1 / 12) - 1, 12)[12]), 4)
+    0.9259
+    """
+    months = np.arange(horizon_months + 1, dtype=float)
+    return np.power(1.0 + np.asarray(monthly_rate, dtype=float)[..., np.newaxis], -months)
 
 
 def machine_age_months(lifetime_months: int, horizon_months: int, replace_at_end_of_life: bool) -> FloatArray:
     """Age of the machine in use at each month 0..horizon [months]."""
     months = np.arange(horizon_months + 1, dtype=float)
     if replace_at_end_of_life:
-        replaced = replacement_months(horizon_months, lifetime_months, True)
-        return months - lifetime_months * np.searchsorted(replaced, months, side="right")
+        return months - lifetime_months * machine_index(lifetime_months, horizon_months, True)
     return np.minimum(months, lifetime_months)
 
 

@@ -66,6 +66,21 @@ MIN_TOK_S = 1e-3
 #: The slowest memory and compute a build may have [GB/s] and [TFLOPS], for the same reason.
 MIN_GBS, MIN_TFLOPS = 0.1, 1e-3
 
+#: The default cost of capital [fraction a year]: what a buyer paying cash from savings gives up.
+#: 4% sits at the US 10-year Treasury yield (4.22% on 2026-02-09, Trading Economics as quoted in a
+#: stored page) and above the Fed funds target range (3.50-3.75%, held on 2026-01-28: the FOMC
+#: statement). A small business borrowing for equipment pays more: the median bank term loan was
+#: 7.22% fixed / 7.75% variable (Kansas City Fed Small Business Lending Survey, Q3 2025, via
+#: nav.com); an individual's 24-month personal loan 11.40% (Federal Reserve G.19, Q1 2026).
+#: ``DISCOUNT_RATE_PRESETS`` offers those.
+DEFAULT_DISCOUNT_RATE = 0.04
+DISCOUNT_RATE_PRESETS: tuple[tuple[str, float], ...] = (
+    ("none: the plain sums", 0.0),
+    ("4%: cash from savings (10-year Treasury 4.22%, Feb 2026)", 0.04),
+    ("7.5%: a small-business equipment loan (KC Fed median 7.22-7.75%, Q3 2025)", 0.075),
+    ("11.4%: a personal loan (Federal Reserve G.19, Q1 2026)", 0.114),
+)
+
 #: Share of unified memory the GPU may wire by default when a build does not say. macOS caps
 #: GPU-wired memory (``iogpu.wired_limit_mb``) at about 75% of RAM on large-memory Macs; see
 #: ``data/builds.csv`` for the sources of each build's figure.
@@ -316,6 +331,21 @@ class Assumptions(MemoryOptions):
     would, so its hours at load, electricity above idle and capacity are counted per token of
     API-equivalent work (a quant retaining 0.8 needs 1.25 hours where the full model needs 1; the
     API side is unchanged). A quant whose ``quality_retained`` is unknown (None) counts as 1.0.
+
+    The money terms a finance person asks for:
+
+    * ``discount_rate_per_year`` [fraction a year]: the cost of capital. Money spent on the box up
+      front could have earned this; both sides are counted in present value, month m's dollars
+      weighted by ``(1 + rate) ** (-m / 12)`` (``discounted`` False shows the plain sums at the same
+      rate's setting). The default, ``DEFAULT_DISCOUNT_RATE``, is a cash buyer's: see its source.
+    * ``setup_usd`` [USD]: one-off costs at purchase with no resale value (installation,
+      shipping, a new circuit).
+    * ``maintenance_usd_per_month`` [USD/month] and ``maintenance_share_per_year`` [share of capex a
+      year]: upkeep, flat or as a share of the price (ConfigIQ's default is 5% a year).
+    * ``pue`` [ratio]: power usage effectiveness, the electricity of cooling and power delivery on
+      top of the machine's own (1.0 at home, about 1.2-1.6 in a server room).
+    * ``operator_hours_per_month`` [h/month] x ``operator_usd_per_hour`` [USD/h]: someone's time
+      to keep it running.
     """
 
     electricity_usd_per_kwh: Annotated[float, Field(ge=0, le=10, json_schema_extra=_ui(0.01))] = 0.15
@@ -326,6 +356,18 @@ class Assumptions(MemoryOptions):
     replace_at_end_of_life: bool = True
     api_price_change_per_year: Annotated[float, Field(ge=-0.9, le=3.0, json_schema_extra=_ui(0.05))] = 0.0
     quality_adjusted: bool = False
+    discount_rate_per_year: Annotated[float, Field(ge=0, le=1, json_schema_extra=_ui(0.005))] = DEFAULT_DISCOUNT_RATE
+    discounted: bool = True
+    setup_usd: Annotated[float, Field(ge=0, le=10_000_000, json_schema_extra=_ui(50))] = 0.0
+    maintenance_share_per_year: Annotated[float, Field(ge=0, le=1, json_schema_extra=_ui(0.01))] = 0.0
+    pue: Annotated[float, Field(ge=1, le=3, json_schema_extra=_ui(0.05))] = 1.0
+    operator_hours_per_month: Annotated[float, Field(ge=0, le=730, json_schema_extra=_ui(1))] = 0.0
+    operator_usd_per_hour: Annotated[float, Field(ge=0, le=1000, json_schema_extra=_ui(5))] = 0.0
+
+    @property
+    def monthly_rate(self) -> float:
+        """The discount rate the sums use, per month (0 when ``discounted`` is off) [fraction a month]."""
+        return (1.0 + self.discount_rate_per_year) ** (1 / 12) - 1.0 if self.discounted else 0.0
 
     @property
     def assumptions(self) -> dict[str, object]:
@@ -358,12 +400,21 @@ DecodeTokS = Annotated[float, Field(ge=MIN_TOK_S, le=1_000_000)]
 PrefillTokS = Annotated[float, Field(ge=MIN_TOK_S, le=10_000_000)]
 
 
+#: what a box you own already would sell for today [USD]
+OwnedValueUsd = Annotated[float, Field(ge=0, le=100_000_000)]
+
+
 class Scenario(Assumptions):
     """Everything ``compare`` needs: a build, a model and quant, an API price, usage, assumptions.
 
     The assumptions and their defaults are ``Assumptions``' and ``MemoryOptions``'. Speeds are
     estimated from the build unless ``decode_tok_s`` and ``prefill_tok_s`` give measured figures;
     the tokens above capacity go to the same API unless ``overflow_price`` names another.
+
+    ``owned_value_usd`` [USD] is the marginal lens: the box is yours already and would sell for
+    this today. Nothing is bought; what counts is that sale given up (the value the box loses while
+    you keep it), its electricity and upkeep, against the API. The box's value falls from there as
+    a new one's would (to ``resale_fraction`` of it over its lifetime); no setup cost is charged.
     """
 
     build: Build
@@ -374,6 +425,7 @@ class Scenario(Assumptions):
     decode_tok_s: DecodeTokS | None = None
     prefill_tok_s: PrefillTokS | None = None
     overflow_price: ApiPrice | None = None
+    owned_value_usd: OwnedValueUsd | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -33,15 +33,21 @@ import numpy as np
 import pandas as pd
 
 from .breakeven import Comparison, base_values as _scenario_values, compare, throughput
-from .engine import crossings, simulate
+from .engine import first_ahead, simulate
 from .errors import CostModelError
 from .inputs import INPUTS, known, replaced, varied
 from .memory import check_fit
 from .schema import Scenario
 
-#: the tornado's rows by default (a trend's base is usually 0, where a +-25% range is empty;
-#: give ``api_price_change_per_year`` a range to add its row)
+#: the tornado's rows by default (an input marked "nonzero" only where the scenario's value is not 0,
+#: since a +-25% range around 0 is empty; give it a range to add its row)
 TORNADO_INPUTS = tuple(name for name, row in INPUTS.items() if row.in_tornado)
+
+
+def tornado_inputs(base: Mapping[str, float]) -> tuple[str, ...]:
+    """The tornado's rows for a scenario with these ``base`` values."""
+    return tuple(name for name in TORNADO_INPUTS if INPUTS[name].in_tornado is True or base[name] != 0)
+
 
 #: the inputs ``monte_carlo`` draws by default
 UNCERTAIN_INPUTS = tuple(name for name, row in INPUTS.items() if row.uncertain)
@@ -170,7 +176,8 @@ def tornado(
     known("tornado", list(ranges))
     base, _ = _base("tornado", scenario)
     defaults = _default_ranges("tornado", base, spread)
-    names = list(TORNADO_INPUTS) + [n for n in INPUTS if n in ranges and n not in TORNADO_INPUTS]
+    rows_by_default = tornado_inputs(base)
+    names = list(rows_by_default) + [n for n in INPUTS if n in ranges and n not in rows_by_default]
     reference = compare(scenario)
     rows = []
     for name in names:
@@ -227,7 +234,7 @@ def _default_ranges(fn: str, base: Mapping[str, float], spread: float) -> dict[s
         raise CostModelError(f"{fn}: spread must be from 0 up to (not including) 1, got {spread!r}")
     return {
         name: (clip(name, base[name] * (1.0 - spread)), base[name], clip(name, base[name] * (1.0 + spread)))
-        for name in TORNADO_INPUTS
+        for name in tornado_inputs(base)
     }
 
 
@@ -302,9 +309,9 @@ class MonteCarlo:
     draws: pd.DataFrame  # the sampled inputs, a column per uncertain input
     savings_at_horizon_usd: np.ndarray  # (n,) [USD] API spend less local net cost, as compare
     probability_local_cheaper: float  # [0-1]
-    local_usd: np.ndarray  # (n, horizon + 1) [USD] cumulative local cost, as compare's curve
+    local_net_usd: np.ndarray  # (n, horizon + 1) [USD] the local position by month, as compare's curve
     api_usd: np.ndarray  # (n, horizon + 1) [USD] cumulative API spend
-    pays_back: np.ndarray  # (n,) bool: the cumulative curves cross within the horizon
+    pays_back: np.ndarray  # (n,) bool: the local position is ahead at the horizon (the verdict pays back)
     break_even_month: np.ndarray  # [month] of each draw that pays back, in draw order (draws[pays_back])
     over_capacity: np.ndarray  # (n,) bool: some month asks more than the build serves
     fan: pd.DataFrame  # month, side (local or api), p10_usd, p50_usd, p90_usd
@@ -422,9 +429,11 @@ def monte_carlo(
         x[name] = _triangular(u[row], *triple)
 
     sim = simulate(scenario, x, prefill, n)
-    local, api = sim.local_usd, sim.api_usd
-    pays_back, months = crossings(local - api)
-    savings = sim.savings_usd[:, -1]
+    local, api = sim.local_net_usd, sim.api_usd
+    savings_curves = sim.savings_usd
+    savings = savings_curves[:, -1]
+    pays_back = savings > 0
+    _, months = first_ahead(savings_curves[pays_back])
     q_local, q_api = _percentiles(local), _percentiles(api)
     month_index = np.arange(horizon + 1)
     fan = pd.DataFrame(
@@ -443,7 +452,7 @@ def monte_carlo(
         draws=pd.DataFrame({name: x[name] for name in checked}),
         savings_at_horizon_usd=_read_only(savings),
         probability_local_cheaper=float(np.count_nonzero(savings > 0) / n),
-        local_usd=_read_only(local),
+        local_net_usd=_read_only(local),
         api_usd=_read_only(api),
         pays_back=_read_only(pays_back),
         break_even_month=_read_only(months),
@@ -463,7 +472,7 @@ def price_trend_scenarios(
 
     ``trends`` are ``PriceTrend``s or a mapping of label -> ``api_price_change_per_year``
     [fraction per year]; each replaces the scenario's own trend. Columns: ``trend`` (label),
-    ``source`` (where the trend comes from; empty for a mapping), ``api_price_change_per_year``, ``month``, ``api_usd``, ``local_usd`` [USD, cumulative, as
+    ``source`` (where the trend comes from; empty for a mapping), ``api_price_change_per_year``, ``month``, ``api_usd``, ``local_net_usd`` [USD, cumulative, as
     ``compare``'s curve; the local side changes only through overflow sent to the API],
     ``break_even_month`` [month, None where the curves do not cross within the horizon] with
     ``break_even_usd`` [USD, the cumulative cost there],
@@ -472,7 +481,8 @@ def price_trend_scenarios(
     >>> import costmodel as cm
     >>> cat = cm.load_catalog(); glm = cat.models["glm-5.2"]
     >>> s = cm.Scenario(build=cat.builds["mac-studio-m3-ultra-256gb"], model=glm, quant=glm.quants["UD-IQ2_XXS"],
-    ...                 price=cat.prices["zai/glm-5.2"], usage=cm.Usage(tokens_per_month=50e6))
+    ...                 price=cat.prices["zai/glm-5.2"], usage=cm.Usage(tokens_per_month=50e6),
+    ...                 discount_rate_per_year=0.0)
     >>> table = cm.price_trend_scenarios(s)
     >>> table.groupby("trend", sort=False)["api_usd"].last().round(-1).tolist()   # 60 months of API spend
     [3920.0, 6450.0, 20630.0]
@@ -494,7 +504,7 @@ def price_trend_scenarios(
                     "api_price_change_per_year": np.full(months, float(trend.api_price_change_per_year)),
                     "month": curve["month"].to_numpy(),
                     "api_usd": curve["api_usd"].to_numpy(),
-                    "local_usd": curve["local_usd"].to_numpy(),
+                    "local_net_usd": curve["local_net_usd"].to_numpy(),
                     "break_even_month": pd.Series([_crossing_month(result)] * months, dtype=object),
                     "break_even_usd": pd.Series([result.break_even_usd] * months, dtype=object),
                     "savings_at_horizon_usd": np.full(months, result.savings_at_horizon_usd),

@@ -27,7 +27,18 @@ from .errors import CostModelError
 from .explain import explain
 from .explain import tokens as format_tokens
 from .pricing import blended_usd_per_mtok
-from .schema import ApiPrice, Assumptions, Build, DecodeTokS, Model, Quant, Scenario, TokensPerMonth, Usage
+from .schema import (
+    ApiPrice,
+    Assumptions,
+    Build,
+    DecodeTokS,
+    Model,
+    OwnedValueUsd,
+    Quant,
+    Scenario,
+    TokensPerMonth,
+    Usage,
+)
 
 #: the article's four builds: the default of a study
 ARTICLE_BUILDS = ("mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12", "mac-studio-192gb")
@@ -110,7 +121,12 @@ class Study:
                 continue
             frames.append(
                 pd.DataFrame(
-                    {"series": build.build_id, "kind": "local", "month": r.curve["month"], "usd": r.curve["local_usd"]}
+                    {
+                        "series": build.build_id,
+                        "kind": "local",
+                        "month": r.curve["month"],
+                        "usd": r.curve["local_net_usd"],
+                    }
                 )
             )
         for price in self.prices:
@@ -180,9 +196,37 @@ class Study:
             f"{self.model.name} {self.quant.quant} ({self.quant.file_size_gb:,.0f} GB, {s.context_tokens:,}-token context); "
             f"{format_tokens(u.tokens_per_month)} tokens a month, {u.input_share:.0%} input{cached}{growth}",
             f"API: {prices}{as_of}" + ("; " + "; ".join(extras) if extras else ""),
-            f"electricity ${s.electricity_usd_per_kwh:.2f}/kWh, powered {s.hours_per_day:g} h/day, "
-            f"{s.dual_use_share:.0%} of capex charged, {s.horizon_months}-month horizon; made {self.as_of}",
+            f"electricity ${s.electricity_usd_per_kwh:.2f}/kWh"
+            + (f" x PUE {s.pue:g}" if s.pue != 1 else "")
+            + f", powered {s.hours_per_day:g} h/day, {s.dual_use_share:.0%} of capex charged, "
+            f"{s.horizon_months}-month horizon; made {self.as_of}",
+            money_line(
+                s, [b.name for b in self.builds if self.primary(b.build_id).scenario.owned_value_usd is not None]
+            ),
         ]
+
+
+def money_line(s: Scenario, owned: Sequence[str] = ()) -> str:
+    """The money terms of a scenario in words: the cost of capital always (a chart must say it),
+    the others where they are set."""
+    if s.discount_rate_per_year == 0:
+        capital = "no cost of capital (plain sums)"
+    elif s.discounted:
+        capital = f"cost of capital {s.discount_rate_per_year:.1%}/yr: both sides in present value"
+    else:
+        capital = f"plain sums (cost of capital {s.discount_rate_per_year:.1%}/yr switched off)"
+    terms = [capital, "a box's position = cash out less what it would sell for"]
+    if s.setup_usd:
+        terms.append(f"setup ${s.setup_usd:,.0f}")
+    if s.maintenance_usd_per_month:
+        terms.append(f"upkeep ${s.maintenance_usd_per_month:,.0f}/month")
+    if s.maintenance_share_per_year:
+        terms.append(f"maintenance {s.maintenance_share_per_year:.0%} of capex a year")
+    if s.operator_hours_per_month:
+        terms.append(f"operator {s.operator_hours_per_month:g} h/month at ${s.operator_usd_per_hour:,.0f}/h")
+    if owned:
+        terms.append("owned already: " + ", ".join(owned))
+    return "; ".join(terms)
 
 
 def compare_builds(
@@ -194,23 +238,26 @@ def compare_builds(
     usage: Usage,
     as_of: dt.date,
     decode_tok_s: Mapping[str, float] | None = None,
+    owned_value_usd: Mapping[str, float] | None = None,
     **assumptions: object,
 ) -> Study:
     """``compare`` each build against each API offering under the same assumptions.
 
     ``as_of`` [date] is the day the study is made (charts carry it); ``decode_tok_s`` maps build
-    ids to measured decode speeds that replace the estimate; ``assumptions`` are any other
-    ``Scenario`` fields (electricity, horizon, ...).
+    ids to measured decode speeds that replace the estimate; ``owned_value_usd`` maps build ids owned
+    already to what each would sell for today [USD]; ``assumptions`` are any other ``Scenario``
+    fields (electricity, horizon, ...).
     """
     if not builds or not prices:
         raise CostModelError("compare_builds: give at least one build and one API offering")
     ids = [b.build_id for b in builds]
     if len(set(ids)) != len(ids):
         raise CostModelError(f"compare_builds: a build is listed twice in {ids}")
-    measured = dict(decode_tok_s or {})
-    unknown = set(measured) - set(ids)
-    if unknown:
-        raise CostModelError(f"compare_builds: measured speeds for builds not compared: {sorted(unknown)}")
+    measured, owned = dict(decode_tok_s or {}), dict(owned_value_usd or {})
+    for what, given in (("measured speeds", measured), ("owned values", owned)):
+        unknown = set(given) - set(ids)
+        if unknown:
+            raise CostModelError(f"compare_builds: {what} for builds not compared: {sorted(unknown)}")
     results = {}
     for build in builds:
         for price in prices:
@@ -221,6 +268,7 @@ def compare_builds(
                 price=price,
                 usage=usage,
                 decode_tok_s=measured.get(build.build_id),
+                owned_value_usd=owned.get(build.build_id),
                 **assumptions,
             )
             results[(build.build_id, price.price_id)] = compare(scenario)
@@ -264,6 +312,7 @@ class StudyInputs(Assumptions, Usage):
     build_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_BUILDS)] = ARTICLE_BUILDS
     price_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_PRICES)] = ("zai/glm-5.2",)
     decode_tok_s: dict[str, DecodeTokS] = Field(default_factory=dict)
+    owned_value_usd: dict[str, OwnedValueUsd] = Field(default_factory=dict)
 
     @field_validator("build_id", "price_id")
     @classmethod
@@ -274,9 +323,10 @@ class StudyInputs(Assumptions, Usage):
 
     @model_validator(mode="after")
     def _measured_builds_are_compared(self) -> StudyInputs:
-        stray = sorted(set(self.decode_tok_s) - set(self.build_id))
-        if stray:
-            raise ValueError(f"decode_tok_s names builds not compared: {', '.join(stray)}")
+        for field in ("decode_tok_s", "owned_value_usd"):
+            stray = sorted(set(getattr(self, field)) - set(self.build_id))
+            if stray:
+                raise ValueError(f"{field} names builds not compared: {', '.join(stray)}")
         return self
 
     def check(self, catalog: Catalog) -> StudyInputs:
@@ -312,5 +362,6 @@ def study_of(inputs: StudyInputs, catalog: Catalog, as_of: dt.date) -> Study:
         usage=inputs.usage,
         as_of=as_of,
         decode_tok_s=inputs.decode_tok_s,
+        owned_value_usd=inputs.owned_value_usd,
         **inputs.assumptions,
     )

@@ -11,6 +11,7 @@ import datetime as dt
 import costmodel as cm
 from costmodel import plots
 from costmodel.explain import explain
+from costmodel.schema import DISCOUNT_RATE_PRESETS
 from costmodel.explain import tokens as format_tokens
 from costmodel.study import StudyInputs
 from ui import charts, export, inputs, params, state, text
@@ -36,9 +37,9 @@ def seed_inputs(cat: cm.Catalog) -> None:
         st.session_state["_breakeven_notices"] = loaded.notices
     stored = inputs.values()
     for key, value in stored.items():
-        if key == "decode_tok_s":
-            for build_id, tok_s in value.items():
-                st.session_state.setdefault(f"decode_tok_s:{build_id}", tok_s)
+        if key in params.PER_BUILD:
+            for build_id, number in value.items():
+                st.session_state.setdefault(f"{key}:{build_id}", number)
         else:
             st.session_state.setdefault(key, value)
     model = cat.models.get(st.session_state["model_id"]) or cat.models[params.DEFAULTS["model_id"]]
@@ -49,7 +50,7 @@ def seed_inputs(cat: cm.Catalog) -> None:
         if kept != st.session_state[key]:  # an id that left the catalogue
             st.session_state[key] = kept or [i for i in params.DEFAULTS[key] if i in known]
     current = {key: st.session_state[key] for key in ("model_id", "build_id", "price_id", "context_tokens")}
-    current["decode_tok_s"] = {}
+    current.update({field: {} for field in params.PER_BUILD})
     notices = params.clamp(current, cat)  # e.g. a model with a shorter context than the one set
     for key in ("build_id", "price_id", "context_tokens"):
         if current[key] != st.session_state[key]:
@@ -116,6 +117,45 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             key="quality_adjusted",
             help="A quant keeping 82% of the quality produces 1/0.82 = 1.22 tokens per API token (retries).",
         )
+        with st.expander("Money: cost of capital, setup, upkeep"):
+            st.number_input(
+                "Cost of capital [per year]",
+                **bounds("discount_rate_per_year"),
+                key="discount_rate_per_year",
+                format="%.3f",
+                help="What money spent on the box up front could have earned. "
+                + "; ".join(f"{rate:.3g}: {label}" for label, rate in DISCOUNT_RATE_PRESETS),
+            )
+            st.checkbox("Count both sides in today's money (discounted)", key="discounted")
+            st.number_input(
+                "Setup, no resale [USD]",
+                **bounds("setup_usd"),
+                key="setup_usd",
+                format="%.0f",
+                help="Installation, shipping, a new circuit: paid once, worth nothing on resale.",
+            )
+            st.number_input(
+                "Maintenance [share of capex a year]",
+                **bounds("maintenance_share_per_year"),
+                key="maintenance_share_per_year",
+                format="%.2f",
+            )
+            st.number_input(
+                "Upkeep [USD/month]",
+                **bounds("maintenance_usd_per_month"),
+                key="maintenance_usd_per_month",
+                format="%.0f",
+            )
+            st.number_input(
+                "PUE: cooling and power delivery [x electricity]",
+                **bounds("pue"),
+                key="pue",
+                format="%.2f",
+                help="1.0 at home; about 1.2-1.6 in a server room.",
+            )
+            a, b = st.columns(2)
+            a.number_input("Operator [h/month]", **bounds("operator_hours_per_month"), key="operator_hours_per_month")
+            b.number_input("Operator [USD/h]", **bounds("operator_usd_per_hour"), key="operator_usd_per_hour")
         with st.expander("Memory and measured speeds"):
             context = bounds("context_tokens")
             st.number_input(
@@ -138,8 +178,23 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
                 )
                 if value:
                     measured[build_id] = float(value)
-    values = {key: st.session_state[key] for key in params.DEFAULTS if key != "decode_tok_s"}
-    values["decode_tok_s"] = measured
+        with st.expander("A box you own already"):
+            st.caption(
+                "What it would sell for today [USD]: the comparison then counts that sale given up, not a purchase."
+            )
+            owned = {}
+            for build_id in st.session_state["build_id"]:
+                value = st.number_input(
+                    md(cat.builds[build_id].name),
+                    **params.widget_range("owned_value_usd", cm.Scenario),
+                    value=None,
+                    key=f"owned_value_usd:{build_id}",
+                    placeholder="buy it new",
+                )
+                if value is not None:
+                    owned[build_id] = float(value)
+    values = {key: st.session_state[key] for key in params.DEFAULTS if key not in params.PER_BUILD}
+    values["decode_tok_s"], values["owned_value_usd"] = measured, owned
     return values
 
 

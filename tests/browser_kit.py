@@ -131,7 +131,9 @@ def query(page: Page) -> dict[str, str]:
 
 
 def api_total_usd(tokens_per_month: float, input_share: float) -> float:
-    """What the default API offering charges over the horizon at a flat volume, from the library."""
+    """What the default API offering charges over the horizon at a flat volume, in present value at
+    the default 4% a year cost of capital: month m's bill x 1.04^(-m/12)."""
     price = cm.load_catalog().prices[DEFAULT_PRICE]
     usage = cm.Usage(tokens_per_month=tokens_per_month, input_share=input_share)
-    return HORIZON_MONTHS * tokens_per_month / 1e6 * cm.blended_usd_per_mtok(price, usage)
+    weights = sum(1.04 ** (-m / 12) for m in range(1, HORIZON_MONTHS + 1))
+    return weights * tokens_per_month / 1e6 * cm.blended_usd_per_mtok(price, usage)

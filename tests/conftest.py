@@ -90,6 +90,7 @@ def hand_scenario(**overrides) -> cm.Scenario:
         horizon_months=60,
         decode_tok_s=50.0,
         prefill_tok_s=500.0,
+        discount_rate_per_year=0.0,  # the plain sums, for arithmetic by hand; discounting has its own cases
     )
     fields.update(overrides)
     return cm.Scenario(**fields)

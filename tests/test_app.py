@@ -205,7 +205,7 @@ def test_widget_changes_go_to_the_url():
     [
         ({"tokens_per_month": "0"}, "No tokens asked"),
         ({"tokens_per_month": "1e10"}, "Cannot serve"),
-        ({"electricity_usd_per_kwh": "0"}, "Pays back"),
+        ({"electricity_usd_per_kwh": "0"}, "Ahead of the API"),
         ({"electricity_usd_per_kwh": "2"}, "Never"),
         ({"cached_input_share": "1"}, "API **$1.30**"),
         ({"build_id": "mac-studio-192gb"}, "Does not fit"),

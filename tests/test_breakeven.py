@@ -14,8 +14,10 @@ import costmodel as cm
 #   hours of load a month: 1e7 x (0.5/50 + 0.5/500) s / 3600 = 30.556 h
 #   electricity a month:   (30.556 x 0.4 + 699.944 x 0.1) kWh x 0.15 = 82.217 x 0.15 = $12.3325
 #   saving a month:        50 - 12.3325 = $37.6675
-#   break-even:            the box costs 2,000 less the 500 it keeps at end of life: 1,500 / 37.6675
-#                          = month 39.82; in cash alone 2,000 / 37.6675 = month 53.10
+#   value if sold:         2,000 x (1 - 0.75 m / 60) = 2,000 - 25 m
+#   local position:        cash 2,000 + 12.3325 m less value (2,000 - 25 m) = 37.3325 m
+#   savings:               API 50 m less 37.3325 m = 12.6675 m: ahead from the first month
+#   cash payback:          the price alone, resale ignored: 2,000 / 37.6675 = month 53.10
 #   at month 60:           API 3,000; local cash 2,000 + 60 x 12.3325 = 2,739.95; value 500
 #                          -> savings 3,000 - (2,739.95 - 500) = $760.05
 #   break-even volume:     fixed = 2,000 - 500 + 60 x (730.5 x 0.1 x 0.15) = 2,157.45
@@ -27,7 +29,7 @@ import costmodel as cm
 def test_hand_case_break_even_month_savings_and_volume():
     result = cm.compare(hand_scenario())
     assert result.verdict == cm.Verdict.PAYS_BACK
-    assert result.break_even_month == pytest.approx(39.822, abs=0.01)
+    assert result.break_even_month == 0.0 and result.crossings == ((0.0, True),)
     assert result.cash_payback_month == pytest.approx(53.096, abs=0.01)
     assert result.savings_at_horizon_usd == pytest.approx(760.05, abs=0.05)
     assert result.break_even_volume_tok_per_month == pytest.approx(7.3949e6, rel=1e-4)
@@ -37,8 +39,10 @@ def test_hand_case_break_even_month_savings_and_volume():
     assert result.local_marginal_usd_per_mtok == pytest.approx(0.1375)
     assert result.throughput.source == "measured"
     assert cm.explain(result).reason == (
-        "pays back in month 39.8; counting its resale value at the end of its life; in cash alone in month 53.1"
+        "ahead of the API from the first month; $760 ahead of the API by month 60; "
+        "its price is recovered in cash in month 53.1"
     )
+    assert result.local_usd_per_mtok == pytest.approx(2239.95 / 600, abs=1e-6)  # $3.73 against the API's $5.00
 
 
 def test_hand_case_curve_rows():
@@ -46,11 +50,12 @@ def test_hand_case_curve_rows():
     assert list(curve.columns) == list(cm.CURVE_COLUMNS)
     assert len(curve) == 61
     first, last = curve.iloc[0], curve.iloc[-1]
-    assert first["local_cash_usd"] == 2000 and first["local_usd"] == 1500
+    assert first["local_cash_usd"] == 2000 and first["local_net_usd"] == 0
     assert first["api_usd"] == 0 and first["tokens"] == 0
     assert last["api_usd"] == pytest.approx(3000)
     assert last["local_cash_usd"] == pytest.approx(2739.95, abs=0.01)
-    assert last["local_usd"] == pytest.approx(2239.95, abs=0.01)
+    assert last["local_net_usd"] == pytest.approx(2239.95, abs=0.01)
+    assert curve["local_net_usd"].iloc[12] == pytest.approx(37.3325 * 12, abs=1e-6)
     assert last["local_value_usd"] == pytest.approx(500)
     assert np.all(np.diff(curve["api_usd"]) >= 0)
 
@@ -111,13 +116,18 @@ def test_never_when_running_costs_exceed_the_api():
     assert cm.explain(result).reason.startswith("never: running costs alone are $")
 
 
-def test_never_within_horizon_says_how_long_it_would_take():
-    # saving $37.67 a month against $1,500 over a 24-month horizon: not within it (39.8 months)
-    result = cm.compare(hand_scenario(horizon_months=24))
-    assert result.verdict == cm.Verdict.NEVER
-    assert cm.explain(result).headline.startswith("never within 24 months: local costs $")
-    assert "against the API's $5.00" in cm.explain(result).headline
-    assert "it saves $38 a month, so paying back would take ~40 months" in cm.explain(result).reason
+def test_never_within_horizon_says_what_volume_would_pay_back():
+    # 5 M tokens a month: API $25 a month. Load 5e6 x 0.011 / 3600 = 15.278 h; electricity
+    # (15.278 x 0.4 + 715.222 x 0.1) kWh x 0.15 = 77.633 x 0.15 = 11.645; the position grows
+    # 25 + 11.645 = 36.645 a month: 60 x (25 - 36.645) = -698.7 behind. Local per million tokens
+    # (2,000 + 60 x 11.645 - 500) / 300 M = $7.33; it would pay back above the 7.39 M break-even volume.
+    result = cm.compare(hand_scenario(usage=cm.Usage(tokens_per_month=5e6, input_share=0.5)))
+    words = cm.explain(result)
+    assert result.verdict == cm.Verdict.NEVER and result.crossings == ()
+    assert result.savings_at_horizon_usd == pytest.approx(-698.7, abs=0.1)
+    assert words.headline == "never within 60 months: local costs $7.33 per million tokens against the API's $5.00"
+    assert "$699 behind the API by month 60" in words.reason
+    assert "it would pay back above 7.39 M tokens a month" in words.reason
 
 
 def test_does_not_fit_names_the_shortfall(catalog):

@@ -36,15 +36,15 @@ def crossing(result: cm.Comparison) -> float | None:
 def assert_draws_reproduce(mc: cm.MonteCarlo, result: cm.Comparison) -> None:
     """Every draw of ``mc`` equals ``result`` (from compare) to 1e-9."""
     curve = result.curve
-    scale = float(curve[["api_usd", "local_usd"]].abs().to_numpy().max())
-    for column, values in (("local_usd", mc.local_usd), ("api_usd", mc.api_usd)):
+    scale = float(curve[["api_usd", "local_net_usd"]].abs().to_numpy().max())
+    for column, values in (("local_net_usd", mc.local_net_usd), ("api_usd", mc.api_usd)):
         expected = np.broadcast_to(curve[column].to_numpy(), values.shape)
         np.testing.assert_allclose(values, expected, rtol=1e-9, atol=1e-12 * scale)
     np.testing.assert_allclose(mc.savings_at_horizon_usd, result.savings_at_horizon_usd, rtol=1e-9, atol=1e-12 * scale)
     assert mc.over_capacity.tolist() == [result.first_month_over_capacity is not None] * mc.n
     month = crossing(result)
-    assert mc.pays_back.tolist() == [month is not None] * mc.n
-    if month is not None:
+    assert mc.pays_back.tolist() == [result.savings_at_horizon_usd > 0] * mc.n
+    if mc.pays_back.any():
         np.testing.assert_allclose(mc.break_even_month, month, rtol=1e-9, atol=1e-9)
 
 
@@ -60,7 +60,7 @@ def test_a_flat_trend_equals_the_plain_comparison_exactly():
     assert flat.break_even_volume_tok_per_month == plain.break_even_volume_tok_per_month
     table = cm.price_trend_scenarios(hand_scenario(), {"flat": 0.0})
     assert table["api_usd"].tolist() == plain.curve["api_usd"].tolist()
-    assert table["local_usd"].tolist() == plain.curve["local_usd"].tolist()
+    assert table["local_net_usd"].tolist() == plain.curve["local_net_usd"].tolist()
     assert set(table["break_even_month"]) == {plain.break_even_month}
 
 
@@ -154,7 +154,7 @@ def test_price_trend_scenarios_defaults_are_sourced_and_ordered():
         "api_price_change_per_year",
         "month",
         "api_usd",
-        "local_usd",
+        "local_net_usd",
         "break_even_month",
         "break_even_usd",
         "savings_at_horizon_usd",
@@ -200,7 +200,7 @@ def test_hand_case_quality_adjustment_charges_the_local_side_1_25_x():
     assert adjusted.capacity_tok_per_month == pytest.approx(plain.capacity_tok_per_month * 0.8)
     assert adjusted.capacity_tok_per_month == pytest.approx(191.258e6, rel=1e-5)
     assert adjusted.savings_at_horizon_usd == pytest.approx(739.425, abs=1e-3)
-    assert adjusted.break_even_month > plain.break_even_month
+    assert adjusted.cash_payback_month > plain.cash_payback_month
 
 
 def test_quality_adjustment_changes_nothing_without_a_known_quality():
@@ -214,13 +214,15 @@ def test_quality_adjustment_changes_nothing_without_a_known_quality():
 
 
 def test_tornado_is_ordered_by_impact_and_calls_out_the_input_that_flips_the_verdict():
-    # API price x0.5: 25.00 a month against 12.33 of electricity saves 12.67 a month, and the
-    # 1,500 lost to depreciation takes 118 months: never within 60; savings 1,500 - 2,239.95 =
-    # -739.95. API price x1.5: 75.00 a month, savings 4,500 - 2,239.95 = 2,260.05, break-even
-    # 1,500 / 62.6675 = month 23.94. Impact 3,000. The other inputs' +-25% keep it paying back
-    # (the nearest: 7.5 M tokens a month still pays back in month 58.8).
-    table = cm.tornado(hand_scenario(), ranges={"api_price": (0.5, 1.5)})
-    assert sorted(table["input"]) == sorted(sensitivity.TORNADO_INPUTS)
+    # The local position grows 25 (value lost) + 12.3325 (electricity) = 37.3325 a month.
+    # API price x0.5: 25.00 a month, behind every month: never; savings 1,500 - 2,239.95 = -739.95.
+    # API price x1.5: 75.00 a month, ahead from the first month; savings 4,500 - 2,239.95 = 2,260.05.
+    # Impact 3,000. The other inputs' +-25% keep it paying back; the nearest, 7.5 M tokens a month:
+    # 22.917 h at load, (22.917 x 0.4 + 707.583 x 0.1) kWh x 0.15 = 11.98875 a month, so the position
+    # grows 36.98875 against the API's 37.50: 60 x 0.51125 = 30.675 ahead, from the first month.
+    scenario = hand_scenario()
+    table = cm.tornado(scenario, ranges={"api_price": (0.5, 1.5)})
+    assert sorted(table["input"]) == sorted(sensitivity.tornado_inputs(base_values(scenario)))
     assert (np.diff(table["impact_usd"].to_numpy()) <= 0).all()
     np.testing.assert_allclose(table["impact_usd"], (table["savings_high_usd"] - table["savings_low_usd"]).abs())
     top = table.iloc[0]
@@ -231,11 +233,11 @@ def test_tornado_is_ordered_by_impact_and_calls_out_the_input_that_flips_the_ver
     assert top["impact_usd"] == pytest.approx(3000.0)
     assert (top["verdict_low"], top["verdict_base"], top["verdict_high"]) == ("never", "pays_back", "pays_back")
     assert top["break_even_month_low"] is None
-    assert top["break_even_month_high"] == pytest.approx(1500 / 62.6675, abs=1e-3)
-    assert top["break_even_month_base"] == pytest.approx(39.822, abs=1e-3)
+    assert top["break_even_month_high"] == 0.0 and top["break_even_month_base"] == 0.0
     assert table.loc[table["flips_verdict"], "input"].tolist() == ["api_price"]
     tokens = table.set_index("input").loc["tokens_per_month"]
-    assert tokens["break_even_month_low"] == pytest.approx(58.8, abs=0.1)
+    assert tokens["savings_low_usd"] == pytest.approx(30.675, abs=1e-3)
+    assert tokens["verdict_low"] == "pays_back" and tokens["break_even_month_low"] == 0.0
 
 
 def test_tornado_rows_are_compare_at_each_end():
@@ -255,7 +257,9 @@ def test_tornado_rows_are_compare_at_each_end():
 
 def test_tornado_ranges_add_the_trend_and_reject_bad_ranges():
     table = cm.tornado(hand_scenario(), ranges={"api_price_change_per_year": (-0.3, 0.5)})
-    assert len(table) == 11
+    # the 11 rows of the hand case (its cost of capital, setup, maintenance share and operator are 0,
+    # so they have no row) and the trend's
+    assert len(table) == 12
     row = table.set_index("input").loc["api_price_change_per_year"]
     assert row["savings_low_usd"] < row["savings_base_usd"] < row["savings_high_usd"]
     with pytest.raises(cm.CostModelError, match="tornado: unknown input 'voltage'"):
@@ -298,7 +302,7 @@ def test_monte_carlo_is_deterministic_with_a_seed(catalog):
     a, b = cm.monte_carlo(scenario, n=2000, seed=7), cm.monte_carlo(scenario, n=2000, seed=7)
     c = cm.monte_carlo(scenario, n=2000, seed=8)
     assert np.array_equal(a.savings_at_horizon_usd, b.savings_at_horizon_usd)
-    assert np.array_equal(a.local_usd, b.local_usd) and np.array_equal(a.api_usd, b.api_usd)
+    assert np.array_equal(a.local_net_usd, b.local_net_usd) and np.array_equal(a.api_usd, b.api_usd)
     assert a.draws.equals(b.draws) and a.fan.equals(b.fan)
     assert a.summary == b.summary and a.seed == 7
     assert not np.array_equal(a.savings_at_horizon_usd, c.savings_at_horizon_usd)
@@ -326,7 +330,7 @@ def test_monte_carlo_defaults_draw_around_the_scenario(catalog):
 def test_monte_carlo_result_shapes_fan_and_summary(catalog):
     scenario = article(catalog)
     mc = cm.monte_carlo(scenario, n=3000, seed=0)
-    assert mc.n == 3000 and mc.local_usd.shape == mc.api_usd.shape == (3000, 61)
+    assert mc.n == 3000 and mc.local_net_usd.shape == mc.api_usd.shape == (3000, 61)
     assert mc.break_even_month.shape == (int(mc.pays_back.sum()),)
     assert not mc.savings_at_horizon_usd.flags.writeable
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -334,7 +338,7 @@ def test_monte_carlo_result_shapes_fan_and_summary(catalog):
     assert list(mc.fan.columns) == ["month", "side", "p10_usd", "p50_usd", "p90_usd"]
     assert len(mc.fan) == 2 * 61 and set(mc.fan["side"]) == {"local", "api"}
     assert (mc.fan["p10_usd"] <= mc.fan["p50_usd"]).all() and (mc.fan["p50_usd"] <= mc.fan["p90_usd"]).all()
-    for side, values in (("local", mc.local_usd), ("api", mc.api_usd)):
+    for side, values in (("local", mc.local_net_usd), ("api", mc.api_usd)):
         fan = mc.fan[mc.fan["side"] == side]
         assert fan["month"].tolist() == list(range(61))
         expected = np.percentile(values, [10, 50, 90], axis=0)
@@ -404,6 +408,12 @@ SHIFTED = {
     "hours_per_day": 9.5,
     "dual_use_share": 0.4,
     "api_price_change_per_year": -0.45,
+    "discount_rate_per_year": 0.07,
+    "pue": 1.4,
+    "setup_usd": 300.0,
+    "maintenance_share_per_year": 0.05,
+    "operator_hours_per_month": 5.0,
+    "operator_usd_per_hour": 40.0,
 }
 
 
@@ -448,7 +458,7 @@ def assert_never_falls(low: cm.MonteCarlo, high: cm.MonteCarlo) -> None:
         low.savings_at_horizon_usd[(low.savings_at_horizon_usd > 0) & (high.savings_at_horizon_usd <= 0)], 0, atol=1e-6
     )
     # with the same seed the same draws are taken, and no draw's savings fall
-    scale = np.abs(low.api_usd[:, -1]).max() + np.abs(low.local_usd[:, -1]).max()
+    scale = np.abs(low.api_usd[:, -1]).max() + np.abs(low.local_net_usd[:, -1]).max()
     assert (high.savings_at_horizon_usd >= low.savings_at_horizon_usd - 1e-9 * scale).all()
 
 

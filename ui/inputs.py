@@ -31,7 +31,7 @@ def current() -> StudyInputs:
         return StudyInputs(**held)
     except cm.CostModelError as exc:
         wrong = {where.split(".")[0] for where, _ in exc.details} & set(held)
-        return StudyInputs(**{k: v for k, v in held.items() if k not in wrong and k != "decode_tok_s"})
+        return StudyInputs(**{k: v for k, v in held.items() if k not in wrong and k not in params.PER_BUILD})
 
 
 def seeded() -> bool:
@@ -49,7 +49,7 @@ def open_breakeven(inputs: StudyInputs | dict[str, Any]) -> None:
     shown = inputs.model_dump() if isinstance(inputs, StudyInputs) else dict(inputs)
     remember({k: list(v) if isinstance(v, tuple) else v for k, v in shown.items()})
     for key in list(st.session_state):
-        if key in params.DEFAULTS or str(key).startswith("decode_tok_s:"):
+        if key in params.DEFAULTS or str(key).split(":")[0] in params.PER_BUILD:
             del st.session_state[key]
     st.switch_page("pages/breakeven.py")
 

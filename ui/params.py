@@ -115,7 +115,11 @@ def _ids(known: Callable[[], Mapping[str, Any]], what: str) -> Callable[[str], l
     return parse
 
 
-def _speeds(builds: Mapping[str, Any]) -> Callable[[str], dict[str, float]]:
+#: inputs given per build, as ``build_id:value,...`` in the URL and ``<field>:<build_id>`` widgets
+PER_BUILD = ("decode_tok_s", "owned_value_usd")
+
+
+def _per_build(field: str, builds: Mapping[str, Any]) -> Callable[[str], dict[str, float]]:
     def parse(raw: str) -> dict[str, float]:
         out = {}
         for part in filter(None, raw.split(",")):
@@ -123,7 +127,7 @@ def _speeds(builds: Mapping[str, Any]) -> Callable[[str], dict[str, float]]:
             if build_id not in builds:
                 raise ValueError(f"unknown build {build_id}")
             out[build_id] = float(number)
-        StudyInputs(build_id=tuple(out) or ARTICLE_BUILDS, decode_tok_s=out)  # the field's own bounds
+        StudyInputs(build_id=tuple(out) or ARTICLE_BUILDS, **{field: out})  # the field's own bounds
         return out
 
     return parse
@@ -133,7 +137,7 @@ def dump(key: str, value: Any) -> str:
     """A value as it goes into the URL."""
     if key in ("build_id", "price_id"):
         return ",".join(value)
-    if key == "decode_tok_s":
+    if key in PER_BUILD:
         return ",".join(f"{b}:{v:g}" for b, v in value.items())
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -201,7 +205,7 @@ def _parsers(cat: cm.Catalog) -> dict[str, Callable[[str], Any]]:
         "build_id": _ids(lambda: cat.builds, "build"),
         "price_id": _ids(lambda: cat.prices, "API offering"),
         "tokens_per_month": _tokens,
-        "decode_tok_s": _speeds(cat.builds),
+        **{field: _per_build(field, cat.builds) for field in PER_BUILD},
         "model_id": model_id,
     }
     for key in StudyInputs.model_fields:
@@ -240,7 +244,8 @@ def clamp(values: dict[str, Any], cat: cm.Catalog) -> list[str]:
             f"the context is set to that instead of {values['context_tokens']:,}."
         )
         values["context_tokens"] = model.max_context_tokens
-    values["decode_tok_s"] = {b: v for b, v in values["decode_tok_s"].items() if b in values["build_id"]}
+    for field in PER_BUILD:
+        values[field] = {b: v for b, v in values[field].items() if b in values["build_id"]}
     return notices
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
-from ..breakeven import Verdict
+from ..breakeven import Comparison, Verdict
 from ..glossary import axis_title
 from ..explain import explain
 from ..explain import tokens as format_tokens
@@ -24,7 +25,8 @@ def _not_drawn(study: Study, names: Mapping[str, str]) -> list[str]:
 
 
 def cumulative_cost(study: Study, colours: Mapping[str, str], names: Mapping[str, str] | None = None) -> dict:
-    """Cumulative cost by month: a line per build and per API offering, break-even points marked.
+    """Cumulative cost by month: a line per build (its position: cash out less what the box would
+    sell for; dotted, the cash out alone) and per API offering; every crossing marked.
 
     A build above capacity is drawn as its hybrid (overflow sent to the API); a build that does
     not fit is named under the chart instead of drawn.
@@ -38,14 +40,25 @@ def cumulative_cost(study: Study, colours: Mapping[str, str], names: Mapping[str
         label = names.get(build.build_id, build.build_id)
         if r.verdict == Verdict.CANNOT_SERVE:
             label += " (hybrid: overflow to API)"
+        colour = colours.get(build.build_id, PALETTE[0])
         spec.scatter(
             x=array(r.columns["month"]),
-            y=array(r.columns["local_usd"]),
+            y=array(r.columns["local_net_usd"]),
             name=label,
             mode="lines",
             legendgroup=build.build_id,
-            line={"color": colours.get(build.build_id, PALETTE[0]), "width": 2.5},
-            hovertemplate="month %{x}<br>$%{y:,.0f}<extra>" + label + "</extra>",
+            line={"color": colour, "width": 2.5},
+            hovertemplate="month %{x}<br>$%{y:,.0f} net of resale<extra>" + label + "</extra>",
+        )
+        spec.scatter(
+            x=array(r.columns["month"]),
+            y=array(r.columns["local_cash_usd"]),
+            name=f"cash out {build.build_id}",
+            mode="lines",
+            showlegend=False,
+            legendgroup=build.build_id,
+            line={"color": colour, "width": 1, "dash": "dot"},
+            hovertemplate="month %{x}<br>$%{y:,.0f} cash out<extra>" + label + "</extra>",
         )
     for i, price in enumerate(study.prices):
         curve = study.results[(study.builds[0].build_id, price.price_id)].columns
@@ -60,29 +73,57 @@ def cumulative_cost(study: Study, colours: Mapping[str, str], names: Mapping[str
     for build in study.builds:
         for price in study.prices:
             r = study.results[(build.build_id, price.price_id)]
-            month = r.break_even_month if r.break_even_month is not None else r.hybrid_break_even_month
-            if month is None or r.verdict == Verdict.DOES_NOT_FIT:
+            if r.verdict == Verdict.DOES_NOT_FIT:
                 continue
-            spec.scatter(
-                x=[month],
-                y=[r.break_even_usd],
-                mode="markers",
-                showlegend=False,
-                legendgroup=build.build_id,
-                marker={
-                    "symbol": "star",
-                    "size": 14,
-                    "color": colours.get(build.build_id, PALETTE[0]),
-                    "line": {"width": 1, "color": "black"},
-                },
-                name=f"break-even {build.build_id} vs {price.price_id}",
-                hovertemplate=f"{names.get(build.build_id, build.build_id)} pays back against {price.price_id}"
-                f"<br>month {month:.1f}<extra></extra>",
+            _marks(
+                spec,
+                r,
+                build.build_id,
+                price.price_id,
+                colours.get(build.build_id, PALETTE[0]),
+                names.get(build.build_id, build.build_id),
             )
-    by_month(spec, height=700)
-    caption(spec, _not_drawn(study, names))
+    by_month(spec, height=720)
+    notes = [
+        "Solid: what owning has cost if the box were sold that month (cash out less what it would fetch); dotted: cash out alone.",
+        "Stars: owning turns ahead of the API; crosses: it falls behind again; diamonds: its price recovered in cash.",
+    ]
+    caption(spec, notes + _not_drawn(study, names))
     title(spec, "Buy the box or pay the API? Cumulative cost [USD]", study.assumptions())
     return spec.spec()
+
+
+def _marks(spec: Spec, r: Comparison, build_id: str, price_id: str, colour: str, label: str) -> None:
+    """Every crossing of one build against one API, and its cash payback, as markers."""
+    api = r.columns["api_usd"]
+    for i, (month, up) in enumerate(r.crossings):
+        first = i == 0 and r.break_even_month is not None
+        spec.scatter(
+            x=[month],
+            y=[float(np.interp(month, r.columns["month"], api))],
+            mode="markers",
+            showlegend=False,
+            legendgroup=build_id,
+            marker={
+                "symbol": "star" if up else "x",
+                "size": 14 if up else 11,
+                "color": colour,
+                "line": {"width": 1, "color": "black"},
+            },
+            name=f"{'break-even' if first else 'ahead' if up else 'behind again'} {build_id} vs {price_id}",
+            hovertemplate=f"{label} {'ahead of' if up else 'behind'} {price_id}<br>month {month:.1f}<extra></extra>",
+        )
+    if r.cash_payback_month is not None:
+        spec.scatter(
+            x=[r.cash_payback_month],
+            y=[float(np.interp(r.cash_payback_month, r.columns["month"], api))],
+            mode="markers",
+            showlegend=False,
+            legendgroup=build_id,
+            marker={"symbol": "diamond", "size": 11, "color": colour, "line": {"width": 1, "color": "black"}},
+            name=f"cash payback {build_id} vs {price_id}",
+            hovertemplate=f"{label}: price recovered in cash, month {r.cash_payback_month:.1f}<extra></extra>",
+        )
 
 
 def cost_per_mtok(study: Study, colours: Mapping[str, str], names: Mapping[str, str] | None = None) -> dict:
@@ -201,7 +242,7 @@ def scenario_overlay(studies: Mapping[str, Study], colours: Mapping[str, str]) -
                 continue
             spec.scatter(
                 x=array(r.columns["month"]),
-                y=array(r.columns["local_usd"]),
+                y=array(r.columns["local_net_usd"]),
                 mode="lines",
                 name=f"{name}: {build.build_id}",
                 legendgroup=name,

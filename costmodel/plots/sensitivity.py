@@ -157,16 +157,18 @@ def price_trends(trends: pd.DataFrame, colour: str, lines: list[str]) -> dict:
     first = trends[trends["trend"] == trends["trend"].iloc[0]]
     spec.scatter(
         x=array(first["month"]),
-        y=array(first["local_usd"]),
+        y=array(first["local_net_usd"]),
         mode="lines",
         name="local",
         line={"color": colour, "width": 3},
     )
     for i, (label, part) in enumerate(trends.groupby("trend", sort=False)):
-        if not np.allclose(part["local_usd"].to_numpy(), first["local_usd"].to_numpy()):  # overflow follows the trend
+        if not np.allclose(
+            part["local_net_usd"].to_numpy(), first["local_net_usd"].to_numpy()
+        ):  # overflow follows the trend
             spec.scatter(
                 x=array(part["month"]),
-                y=array(part["local_usd"]),
+                y=array(part["local_net_usd"]),
                 mode="lines",
                 name=f"local with overflow, {label}",
                 line={"color": colour, "width": 2, "dash": "dot"},

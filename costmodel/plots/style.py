@@ -141,7 +141,7 @@ def by_month(spec: Spec, **layout: object) -> None:
     spec.layout.update(
         xaxis={"title": {"text": axis_title("month", "Months since purchase")}},
         yaxis={
-            "title": {"text": axis_title("local_usd", "Cumulative cost")},
+            "title": {"text": axis_title("local_net_usd", "Cumulative cost")},
             "tickprefix": "$",
             "tickformat": ",.0f",
             "rangemode": "tozero",
