@@ -4,7 +4,7 @@ Data flows one way:
 
     data/*.csv -> io (every reader of files) -> schema (frozen, bounded models)
                -> memory, speed, pricing, ownership (pure functions) -> engine (the monthly sums)
-               -> breakeven, study, sensitivity (results, numbers only) -> explain (words)
+               -> breakeven, study, recommend, sensitivity (results, numbers only) -> explain (words)
                -> plots (figure specs, no arithmetic)
 
 The core (every module but ``io`` and ``plots``) reads no file, clock or network.
@@ -17,6 +17,7 @@ The core (every module but ``io`` and ``plots``) reads no file, clock or network
 ``volume_curve``       cost per million tokens against monthly volume, capacity marked
 ``compare_builds``     several builds against several APIs under one set of assumptions
 ``study_of``           a ``StudyInputs`` (ids and assumptions, as saved) recomputed
+``recommend``          a study's answer: the cheapest way to serve its demand, and what would change it
 ``tornado``            each input over a range, one at a time: which guesses move the verdict
 ``monte_carlo``        10,000 scenarios drawn around one, vectorised: how likely the verdict holds
 ``price_trend_scenarios``  the curves and break-even under falling, flat and rising API prices
@@ -69,6 +70,7 @@ from .sensitivity import (
     price_trend_scenarios,
     tornado,
 )
+from .recommend import Option, Recommendation, recommend
 from .speed import Speed, SpeedParams, estimate_speed
 from .study import Study, StudyInputs, compare_builds, study_of
 from .units import HOURS_PER_MONTH, TOKENS_PER_MTOK
@@ -115,6 +117,9 @@ __all__ = [
     "price_trend_factors",
     "price_trend_scenarios",
     "study_of",
+    "recommend",
+    "Recommendation",
+    "Option",
     "sum_of_prices_usd",
     "tornado",
     "volume_curve",

@@ -6,7 +6,7 @@ nothing on screen is cut out of a sentence or formatted twice.
 
 =================  ==================================================================
 ``explain``        ``Explanation(headline, details)``: the verdict in plain words
-``tokens``         ``50e6`` -> ``'50 M'``, ``2.5e9`` -> ``'2.5 B'``
+``tokens``         ``50e6`` -> ``'50 M'``, ``2.5e9`` -> ``'2.5 B'``, ``10e9`` -> ``'10 B'``
 ``usd``            ``-1234.5`` -> ``'-$1,235'``
 ``rate``           a price per million tokens: ``'$2.15'``, ``'n/a'`` for None
 =================  ==================================================================
@@ -14,9 +14,16 @@ nothing on screen is cut out of a sentence or formatted twice.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .breakeven import Comparison, Verdict
+from .glossary import GLOSSARY, unit
+
+if TYPE_CHECKING:  # for the annotation only: recommend builds on study, which builds on this module
+    from .recommend import Recommendation
 
 
 def tokens(count: float) -> str:
@@ -34,9 +41,31 @@ def tokens(count: float) -> str:
     return f"{count:,.0f}"
 
 
-def mtok(count: float) -> str:
-    """Millions of tokens to one decimal: ``24.2e6`` -> ``'24.2 M'``."""
-    return f"{count / 1e6:,.1f} M"
+def short_name(name: str, width: int = 40) -> str:
+    """A build's name for a sentence or a legend: without its parenthesis, cut at a word.
+
+    >>> short_name("Mac Studio M3 Ultra 256 GB (28-core CPU / 60-core GPU / 1 TB)")
+    'Mac Studio M3 Ultra 256 GB'
+    >>> short_name("Desktop, 1x used RTX 3090 24 GB + 256 GB DDR5 with MoE expert offload", 30)
+    'Desktop, 1x used RTX 3090 24…'
+    """
+    text = name.split(" (")[0].strip() or name
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0].rstrip(",;:+ ")
+    return cut + "…"
+
+
+def short_names(names: Iterable[str], width: int = 40) -> list[str]:
+    """``short_name`` of each, except where two would read the same: those keep their whole name.
+
+    >>> short_names(["Box A (fast)", "Box A (slow)", "Box B (x)", "Box B (x)"])
+    ['Box A (fast)', 'Box A (slow)', 'Box B', 'Box B']
+    """
+    names = list(names)
+    short = {n: short_name(n, width) for n in dict.fromkeys(names)}
+    seen = collections.Counter(short.values())
+    return [n if seen[short[n]] > 1 else short[n] for n in names]
 
 
 def usd(amount: float) -> str:
@@ -46,6 +75,70 @@ def usd(amount: float) -> str:
     ('$1,444', '-$713')
     """
     return f"-${-amount:,.0f}" if amount < 0 else f"${amount:,.0f}"
+
+
+#: a verdict in words, for tables and notices
+VERDICT_WORDS = {
+    Verdict.PAYS_BACK: "pays back",
+    Verdict.NEVER: "never pays back",
+    Verdict.CANNOT_SERVE: "cannot serve",
+    Verdict.DOES_NOT_FIT: "does not fit",
+}
+
+
+def verdict_words(verdict: Verdict | str) -> str:
+    """``'pays_back'`` -> ``'pays back'``."""
+    return VERDICT_WORDS[Verdict(verdict)]
+
+
+def _plain(amount: float) -> str:
+    """Four significant figures, thousands separated, never e-notation: ``238.5``, ``16.8``, ``12,345``."""
+    return f"{amount:,.0f}" if abs(amount) >= 1000 else f"{amount:.4g}"
+
+
+#: unit -> (format of the bare number, what a sentence adds after it)
+_SUFFIX = {"USD/Mtok": "/Mtok", "USD/month": "/month", "USD/kWh": "/kWh", "USD/h": "/h", "tokens/s": " tok/s"}
+
+
+def value(name: str, amount: float, with_unit: bool = True) -> str:
+    """An amount of ``name`` in its unit, for people; the one number format of every page, table and
+    chart label. ``with_unit=False`` is for a table cell, whose column header carries the unit.
+
+    >>> value("capex_usd", 5999), value("tokens_per_month", 5e7), value("input_share", 0.675)
+    ('$5,999', '50 M', '67.5%')
+    >>> value("electricity_usd_per_kwh", 0.15), value("electricity_usd_per_kwh", 0.15, with_unit=False)
+    ('$0.150/kWh', '$0.150')
+    >>> value("required_gb", 238.459), value("capacity_tok_per_month", 1.283e8), value("decode_tok_s", 26.81)
+    ('238.5 GB', '128 M', '26.8 tok/s')
+    """
+    u = unit(name) if name in GLOSSARY else ""
+    suffix = _SUFFIX.get(u, "") if with_unit else ""
+    if u in ("tokens/month", "tokens"):
+        return tokens(amount)
+    if u == "0-1":
+        return f"{amount:.1%}".replace(".0%", "%")
+    if u == "per year":
+        text = f"{amount:+.1%}" if name == "api_price_change_per_year" else f"{amount:.1%}"
+        return text + ("/yr" if with_unit else "")
+    if u in ("USD", "USD/month"):
+        return usd(amount) + suffix
+    if u in ("USD/Mtok", "USD/h"):
+        return f"${amount:,.2f}" + suffix
+    if u == "USD/kWh":
+        return f"${amount:.3f}" + suffix
+    if u == "tokens/s":
+        return f"{amount:,.1f}" + suffix
+    if u == "month":
+        return f"{amount:.1f}"
+    if u in ("months", "days"):
+        return f"{amount:,.0f}"
+    if u == "x":
+        return f"{amount:.2f}x"
+    if u == "h/day":
+        return f"{amount:g}" + (" h/day" if with_unit else "")
+    if u == "date":
+        return str(amount)
+    return _plain(amount) + (f" {u}" if with_unit and u and u != "ratio" else "")
 
 
 def rate(usd_per_mtok: float | None) -> str:
@@ -115,8 +208,8 @@ def explain(r: Comparison) -> Explanation:
     if r.verdict == Verdict.CANNOT_SERVE:
         first = r.first_month_over_capacity
         headline = (
-            f"cannot serve: capacity {mtok(r.capacity_tok_per_month)} tokens a month "
-            f"against {mtok(r.tokens_first_over_capacity)} asked" + (f" (from month {first})" if first > 1 else "")
+            f"cannot serve: capacity {tokens(r.capacity_tok_per_month)} tokens a month "
+            f"against {tokens(r.tokens_first_over_capacity)} asked" + (f" (from month {first})" if first > 1 else "")
         )
         hybrid = r.hybrid_break_even_month
         details.append(
@@ -143,8 +236,14 @@ def explain(r: Comparison) -> Explanation:
         return Explanation("never: no tokens to serve", ())
     running = r.local_running_usd_per_mtok
     if running is not None and running >= api:
-        headline = f"never: running costs alone are {rate(running)} per million tokens"
-        details.append(f"against the API's {rate(api)}{trend_note} ({rate(running - api)} more)")
+        # running costs per token fall with volume (idle power is spread over more tokens): "never"
+        # holds at this volume, which the headline says, so the cost-per-token chart cannot contradict it
+        headline = (
+            f"never at {tokens(s.usage.tokens_per_month)} tokens a month: running costs alone are "
+            f"{rate(running)} per million tokens"
+        )
+        # the difference of the two prices as shown, so that the three figures add up on screen
+        details.append(f"against the API's {rate(api)}{trend_note} ({rate(round(running, 2) - round(api, 2))} more)")
     else:
         headline = (
             f"never within {horizon} months: local costs {rate(r.local_usd_per_mtok)} per million tokens "
@@ -156,4 +255,58 @@ def explain(r: Comparison) -> Explanation:
     volume = r.break_even_volume_tok_per_month
     if volume is not None and r.break_even_volume_within_capacity and volume > r.scenario.usage.tokens_per_month:
         details.append(f"it would pay back above {tokens(volume)} tokens a month")
+    return Explanation(headline, tuple(details))
+
+
+def recommendation(rec: Recommendation, horizon_months: int, tokens_per_month: float) -> Explanation:
+    """The study's answer in one sentence, the runner-up, and what would change it.
+
+    "Pay the API: avian/z-ai/glm-5.2, $2,188 over 60 months, $2,417 less than the cheapest box you
+    chose (the Mac Studio M3 Ultra); buying it would win above 122 M tokens a month."
+    """
+    best, second = rec.best, rec.runner_up
+    cost = f"{usd(best.cost_usd)} over {horizon_months} months"
+    if best.kind == "api":
+        headline = f"For {tokens(tokens_per_month)} tokens a month, pay the API: {best.name}, {cost}"
+    else:
+        headline = f"For {tokens(tokens_per_month)} tokens a month, buy the {best.name}: {cost} counting its resale"
+        if best.comparison.verdict == Verdict.CANNOT_SERVE:
+            headline += (
+                f", serving {tokens(best.comparison.capacity_tok_per_month)} tokens a month and sending the rest "
+                f"to {rec.cheapest_api.name}"
+            )
+    details = []
+    if second is not None:
+        what = f"the {second.name}" if second.kind == "build" else second.name
+        details.append(f"{usd(second.cost_usd - best.cost_usd)} less than the runner-up, {what}")
+    other = rec.best_build if best.kind == "api" else rec.cheapest_api
+    if other is not None and other is not second:
+        what = f"the cheapest box, the {other.name}" if other.kind == "build" else f"the cheapest API, {other.name}"
+        details.append(f"{usd(other.cost_usd - best.cost_usd)} less than {what}")
+    changes = []
+    if rec.best_build is not None:
+        box = rec.best_build.name
+        volume = rec.volume_threshold_tok_per_month
+        if volume is not None:
+            side = "above" if best.kind == "api" else "below"
+            winner = f"buying the {box}" if best.kind == "api" else "the API"
+            changes.append(f"{winner} wins {side} {tokens(volume)} tokens a month")
+        power = rec.electricity_threshold_usd_per_kwh
+        current = rec.best_build.comparison.scenario.electricity_usd_per_kwh
+        if power is not None:
+            changes.append(
+                f"if electricity falls below ${power:.3f}/kWh"
+                if power < current
+                else f"if electricity rises above ${power:.3f}/kWh"
+            )
+        capex = rec.best_build.comparison and rec.capex_threshold_usd
+        price = rec.best_build.comparison.scenario.build.capex_usd
+        if capex is not None and best.kind == "api" and capex < price:
+            changes.append(f"if the {box} cost less than {usd(capex)} (it is priced at {usd(price)})")
+        elif capex is not None and best.kind == "build" and capex > price:
+            changes.append(f"the API wins if the {box} cost more than {usd(capex)}")
+    if changes:
+        details.append("the answer changes: " + "; or ".join(changes))
+    if rec.unable:
+        details.append(f"{len(rec.unable)} of the builds chosen cannot hold the model")
     return Explanation(headline, tuple(details))

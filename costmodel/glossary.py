@@ -190,6 +190,90 @@ GLOSSARY: dict[str, tuple[str, str]] = {
 }
 
 
+#: the short names people read for the names they see most (columns, form fields, legends); any
+#: other name reads as its meaning
+NAMES: dict[str, str] = {
+    "build_id": "Build id",
+    "name": "Name",
+    "price_id": "API offering",
+    "model_id": "Model id",
+    "capex_usd": "Price",
+    "gpu_name": "GPU",
+    "gpu_count": "GPUs",
+    "vram_gb_per_gpu": "Memory per GPU",
+    "vram_bandwidth_gbs": "Memory bandwidth per GPU",
+    "gpu_fp16_tflops": "FP16 compute per GPU",
+    "gpu_backend": "GPU software (cuda, rocm, vulkan, metal)",
+    "multi_gpu_mode": "Several GPUs: layer split or tensor parallel",
+    "interconnect": "Link between GPUs",
+    "unified_memory": "One memory pool shared by CPU and GPU",
+    "gpu_usable_fraction": "Share of the pool the GPU may use",
+    "system_ram_gb": "System RAM",
+    "ram_bandwidth_gbs": "RAM bandwidth",
+    "cpu_tflops": "CPU compute",
+    "power_load_w": "Power while generating",
+    "power_idle_w": "Power while idle",
+    "lifetime_months": "Life before it is sold",
+    "resale_fraction": "Resale value at end of life, share of price",
+    "provider": "Provider",
+    "model": "Model at the provider",
+    "input_usd_per_mtok": "Input",
+    "output_usd_per_mtok": "Output",
+    "cached_input_usd_per_mtok": "Cached input",
+    "open_weights_model_id": "Open weights (runs locally)",
+    "region": "Region",
+    "origin": "From",
+    "as_of": "As of",
+    "source": "Source",
+    "note": "Note",
+    "confidence": "Confidence",
+    "verdict": "Verdict",
+    "reason": "Why",
+    "break_even_month": "Ahead of the API from month",
+    "cash_payback_month": "Price recovered in cash, month",
+    "break_even_volume_tok_per_month": "Pays back above",
+    "savings_at_horizon_usd": "Ahead of the API at the horizon",
+    "local_usd_per_mtok": "Local",
+    "api_usd_per_mtok": "API",
+    "decode_tok_s": "Decode",
+    "prefill_tok_s": "Prefill",
+    "ceiling_decode_tok_s": "Decode ceiling",
+    "speed_source": "Speed is",
+    "capacity_tok_per_month": "Most tokens a month",
+    "fits": "Fits",
+    "required_gb": "Needs",
+    "available_gb": "Usable",
+    "bound": "Bound by",
+    "blended_usd_per_mtok": "Blend for your mix",
+    "sum_of_prices_usd": "Input + output (articles' blend)",
+    "age_days": "Age",
+    "stale": "Stale",
+    "input": "Input",
+    "file_size_gb": "Weights file",
+    "bits_per_weight": "Bits per weight",
+    "quality_retained": "Quality retained",
+    "quality_confidence": "Quality figure is",
+    "min_memory_gb": "Published minimum",
+    "kv_cache_gb": "KV cache",
+    "trend": "Trend",
+    "api_price_change_per_year": "API price change a year",
+    "low_value": "Low",
+    "base_value": "Base",
+    "high_value": "High",
+}
+
+
+def label(name: str) -> str:
+    """What a person reads for ``name``, with its unit: ``Decode [tokens/s]``, ``Price [USD]``.
+
+    >>> label("decode_tok_s"), label("gpu_fp16_tflops"), label("api_price_change_per_year")
+    ('Decode [tokens/s]', 'FP16 compute per GPU [TFLOPS]', 'API price change a year')
+    """
+    text = NAMES.get(name) or GLOSSARY[name][1][:1].upper() + GLOSSARY[name][1][1:]
+    u = unit(name)
+    return f"{text} [{u}]" if u and u not in ("0-1", "date", "per year") else text
+
+
 def unit(name: str) -> str:
     """The unit of ``name`` ('' for unitless)."""
     return GLOSSARY[name][0]

@@ -293,6 +293,8 @@ def _ui(step: float) -> dict[str, float]:
 TokensPerMonth = Annotated[float, Field(ge=0, le=1e13)]
 #: a share in steps of 5 points for widgets
 ShareInput = Annotated[float, Field(ge=0, le=1, json_schema_extra=_ui(0.05))]
+#: a share of the token mix: fine steps, as a coding agent's output is 0.02% of its tokens
+MixShare = Annotated[float, Field(ge=0, le=1, json_schema_extra=_ui(0.001))]
 
 
 class MemoryOptions(_Frozen):
@@ -385,8 +387,8 @@ class Usage(_Frozen):
     """
 
     tokens_per_month: TokensPerMonth
-    input_share: ShareInput = 0.75
-    cached_input_share: ShareInput = 0.0
+    input_share: MixShare = 0.75
+    cached_input_share: MixShare = 0.0
     monthly_growth: Annotated[float, Field(ge=-0.5, le=2.0, json_schema_extra=_ui(0.01))] = 0.0
 
     @property
@@ -394,6 +396,20 @@ class Usage(_Frozen):
         """These fields on their own (``StudyInputs`` holds them flat)."""
         return Usage(**{k: getattr(self, k) for k in Usage.model_fields})
 
+
+#: usage patterns one click away: (label, input_share, cached_input_share, source)
+USAGE_PRESETS: tuple[tuple[str, float, float, str], ...] = (
+    ("chat: 3 input tokens to 1 output, nothing cached", 0.75, 0.0, "the article's 3:1 framing of a blended price"),
+    (
+        "coding agent: 99.9% input, 96% of it read from the cache",
+        0.999,
+        0.96,
+        "four days of Claude Code use read by ccusage, published by Aman Mittal (amanhimself.dev, "
+        "'TIL about tracking your Claude Code tokens usage', February 2026): 108 K input, 25 K output, "
+        "5.4 M cache-write and 131 M cache-read tokens, so output is 0.02% of tokens and 96% of input "
+        "is read from the cache",
+    ),
+)
 
 #: a measured speed [tokens/s]: at least ``MIN_TOK_S``
 DecodeTokS = Annotated[float, Field(ge=MIN_TOK_S, le=1_000_000)]

@@ -289,7 +289,7 @@ class MonteCarloSummary:
     savings_p50_usd: float
     savings_p90_usd: float
     savings_mean_usd: float
-    share_paying_back: float  # [0-1] cumulative curves cross within the horizon
+    share_paying_back: float  # [0-1] ahead at the horizon (the verdict pays back), as probability_local_cheaper
     break_even_month_p10: float | None  # over the draws that pay back
     break_even_month_p50: float | None
     break_even_month_p90: float | None

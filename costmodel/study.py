@@ -42,6 +42,10 @@ from .schema import (
 
 #: the article's four builds: the default of a study
 ARTICLE_BUILDS = ("mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12", "mac-studio-192gb")
+#: a study's API offerings by default: the article's (Z.ai, $1.40 / $4.40) and the cheapest
+#: offering of GLM 5.2 in the catalogue at a 3:1 mix (Avian, $0.495 / $1.733 in genai-prices 0.2.3;
+#: a test keeps it the cheapest)
+DEFAULT_PRICES = ("zai/glm-5.2", "avian/z-ai/glm-5.2")
 #: what one study may compare at most
 MAX_BUILDS, MAX_PRICES = 24, 8
 #: the longest name of a saved study
@@ -79,8 +83,9 @@ class Study:
 
     @property
     def primary_price(self) -> ApiPrice:
-        """The first API offering: the one each build's headline is measured against."""
-        return self.prices[0]
+        """The cheapest API offering over the horizon: the one each build's card is measured against."""
+        first = self.builds[0].build_id
+        return min(self.prices, key=lambda p: self.results[(first, p.price_id)].columns["api_usd"][-1])
 
     def primary(self, build_id: str) -> Comparison:
         """The comparison of ``build_id`` against the primary API."""
@@ -310,7 +315,8 @@ class StudyInputs(Assumptions, Usage):
     model_id: Annotated[str, Field(min_length=1, max_length=80)] = "glm-5.2"
     quant: Annotated[str, Field(min_length=1, max_length=60)] = "UD-IQ2_XXS"
     build_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_BUILDS)] = ARTICLE_BUILDS
-    price_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_PRICES)] = ("zai/glm-5.2",)
+    #: the article's offering and the cheapest GLM 5.2 offering in the catalogue at the default 3:1 mix
+    price_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_PRICES)] = DEFAULT_PRICES
     decode_tok_s: dict[str, DecodeTokS] = Field(default_factory=dict)
     owned_value_usd: dict[str, OwnedValueUsd] = Field(default_factory=dict)
 

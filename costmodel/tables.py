@@ -156,3 +156,15 @@ def prices_table(prices: Iterable[ApiPrice], usage: Usage, today: dt.date) -> pd
             }
         )
     return pd.DataFrame(rows).sort_values("blended_usd_per_mtok", ignore_index=True)
+
+
+def offerings_for(prices: Iterable[ApiPrice], model_id: str, usage: Usage) -> list[ApiPrice]:
+    """The offerings that serve the open weights of ``model_id``, cheapest first for ``usage``'s mix.
+
+    >>> import costmodel as cm
+    >>> cheapest = offerings_for(cm.load_catalog().prices.values(), "glm-5.2", cm.Usage(tokens_per_month=1))
+    >>> cheapest[0].price_id
+    'avian/z-ai/glm-5.2'
+    """
+    serving = [p for p in prices if p.open_weights_model_id == model_id]
+    return sorted(serving, key=lambda p: (blended_usd_per_mtok(p, usage), p.price_id))

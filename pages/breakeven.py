@@ -10,11 +10,15 @@ import datetime as dt
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.explain import explain
-from costmodel.schema import DISCOUNT_RATE_PRESETS
+
+from costmodel.explain import explain, rate, short_names
+from costmodel.explain import recommendation as recommendation_words
+from costmodel.recommend import recommend
+from costmodel.schema import DISCOUNT_RATE_PRESETS, USAGE_PRESETS
+from costmodel.tables import offerings_for
 from costmodel.explain import tokens as format_tokens
 from costmodel.study import StudyInputs
-from ui import charts, export, inputs, params, state, text
+from ui import charts, export, inputs, params, state, tables, text
 from ui.guard import run_page
 from ui.text import md, rich
 
@@ -49,6 +53,7 @@ def seed_inputs(cat: cm.Catalog) -> None:
         kept = [i for i in st.session_state[key] if i in known]
         if kept != st.session_state[key]:  # an id that left the catalogue
             st.session_state[key] = kept or [i for i in params.DEFAULTS[key] if i in known]
+    follow_the_model(cat)
     current = {key: st.session_state[key] for key in ("model_id", "build_id", "price_id", "context_tokens")}
     current.update({field: {} for field in params.PER_BUILD})
     notices = params.clamp(current, cat)  # e.g. a model with a shorter context than the one set
@@ -56,6 +61,57 @@ def seed_inputs(cat: cm.Catalog) -> None:
         if current[key] != st.session_state[key]:
             st.session_state[key] = current[key]
     st.session_state.setdefault("_breakeven_notices", []).extend(notices)
+
+
+def follow_the_model(cat: cm.Catalog) -> None:
+    """When the model changes, the API offerings follow: the cheapest two that serve the new one's
+    open weights, so a local Qwen3-32B is never priced against the GLM 5.2 API without a word."""
+    model_id, last = st.session_state["model_id"], st.session_state.get("_last_model_id")
+    st.session_state["_last_model_id"] = model_id
+    if last is None or last == model_id:
+        return
+    serving = [p for p in st.session_state["price_id"] if cat.prices[p].open_weights_model_id == model_id]
+    if serving:
+        return
+    usage = cm.Usage(
+        tokens_per_month=1,
+        input_share=st.session_state["input_share"],
+        cached_input_share=st.session_state["cached_input_share"],
+    )
+    offered = offerings_for(cat.prices.values(), model_id, usage)
+    name = cat.models[model_id].name
+    if offered:
+        st.session_state["price_id"] = [p.price_id for p in offered[:2]]
+        st.session_state.setdefault("_breakeven_notices", []).append(
+            f"API offerings switched to {name}'s cheapest: {', '.join(st.session_state['price_id'])}."
+        )
+    else:
+        st.session_state.setdefault("_breakeven_notices", []).append(
+            f"No API offering in the catalogue serves {name}; the comparison is against the offerings chosen."
+        )
+
+
+def price_options(cat: cm.Catalog, model_id: str, usage: cm.Usage) -> list[str]:
+    """Every offering: the model's first, cheapest first for the mix, then the rest by id."""
+    serving = [p.price_id for p in offerings_for(cat.prices.values(), model_id, usage)]
+    return serving + sorted(set(cat.prices) - set(serving))
+
+
+OWN_SHARES = "(your own shares)"
+
+
+def apply_preset() -> None:
+    """Set the input and cached shares of the usage pattern picked."""
+    for label, input_share, cached, _ in USAGE_PRESETS:
+        if st.session_state["usage_preset"] == label:
+            st.session_state["input_share"], st.session_state["cached_input_share"] = input_share, cached
+
+
+def preset_of_shares() -> str:
+    """The usage pattern the shares match, else ``OWN_SHARES``: moving a slider never leaves a
+    pattern's name beside shares that are not its own."""
+    shares = (st.session_state["input_share"], st.session_state["cached_input_share"])
+    return next((label for label, i, c, _ in USAGE_PRESETS if (i, c) == shares), OWN_SHARES)
 
 
 def sidebar(cat: cm.Catalog) -> dict[str, Any]:
@@ -77,22 +133,48 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             format_func=lambda q: f"{q} ({model.quants[q].file_size_gb:,.0f} GB)",
         )
         order = state.build_order(cat)
+        # no "select all matches" on Enter, and matching by what is typed, not by scattered letters
         st.multiselect(
             "Builds to compare",
             order,
             key="build_id",
             format_func=lambda b: cat.builds[b].name,
             max_selections=params.MAX_BUILDS,
+            select_all=False,
+            filter_mode="contains",
+            help=f"At most {params.MAX_BUILDS}.",
         )
-        st.multiselect("API offerings", sorted(cat.prices), key="price_id", max_selections=params.MAX_PRICES)
+        mix = cm.Usage(
+            tokens_per_month=1,
+            input_share=st.session_state["input_share"],
+            cached_input_share=st.session_state["cached_input_share"],
+        )
+        st.multiselect(
+            "API offerings",
+            price_options(cat, model_id, mix),
+            key="price_id",
+            max_selections=params.MAX_PRICES,
+            select_all=False,
+            filter_mode="contains",
+            format_func=lambda p: f"{p}  ${cm.blended_usd_per_mtok(cat.prices[p], mix):,.2f}/M",
+            help=f"{model.name}'s offerings first, cheapest first for your mix; at most {params.MAX_PRICES}.",
+        )
         st.select_slider(
             "Tokens per month (input + output)",
             params.token_steps(st.session_state["tokens_per_month"]),
             key="tokens_per_month",
             format_func=params.token_label,
         )
-        st.slider("Input share of tokens", **bounds("input_share"), key="input_share", format="%.2f")
-        st.slider("Cached share of input", **bounds("cached_input_share"), key="cached_input_share", format="%.2f")
+        st.session_state["usage_preset"] = preset_of_shares()
+        st.selectbox(
+            "Usage pattern",
+            [OWN_SHARES, *(label for label, *_ in USAGE_PRESETS)],
+            key="usage_preset",
+            on_change=apply_preset,
+            help="; ".join(f"{label}: {source}" for label, _, _, source in USAGE_PRESETS),
+        )
+        st.slider("Input share of tokens", **bounds("input_share"), key="input_share", format="%.3f")
+        st.slider("Cached share of input", **bounds("cached_input_share"), key="cached_input_share", format="%.3f")
         st.slider("Monthly growth of usage", **bounds("monthly_growth"), key="monthly_growth", format="%.2f")
         st.number_input(
             "Electricity [USD/kWh]", **bounds("electricity_usd_per_kwh"), key="electricity_usd_per_kwh", format="%.3f"
@@ -207,41 +289,52 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog) -> None:
         rich("**{name}**", name=build.name),
         rich(f":{colour}[**{{h}}**]", h=words.headline[0].upper() + words.headline[1:]),
     ]
+    if r.verdict != cm.Verdict.DOES_NOT_FIT:
+        lines.append(
+            rich(
+                "Local **{local}** vs API **{api}** per million tokens ({price})",
+                local=rate(r.local_usd_per_mtok),
+                api=rate(r.api_horizon_usd_per_mtok),
+                price=r.scenario.price.price_id,
+            )
+        )
     if words.details:
         rest = "; ".join(words.details)
         lines.append(rich(":small[:gray[{rest}]]", rest=rest[:1].upper() + rest[1:]))
-    if r.verdict != cm.Verdict.DOES_NOT_FIT:
-        local = "n/a" if r.local_usd_per_mtok is None else f"${r.local_usd_per_mtok:,.2f}"
-        savings = r.savings_at_horizon_usd
-        outcome = "saves" if savings >= 0 else "loses"
-        lines.append(
-            rich(
-                "Local **{local}** vs API **{api}** per million tokens; by month {month} it {outcome} **{amount}** "
-                "against the API",
-                local=local,
-                api=f"${r.api_usd_per_mtok:,.2f}",
-                month=r.scenario.horizon_months,
-                outcome=outcome,
-                amount=f"${abs(savings):,.0f}",
-            )
-        )
     t = r.throughput
     if t.decode_tok_s is not None:
         ceiling = t.estimate.ceiling_decode_tok_s if t.estimate else None
         speed = f"Decode {t.decode_tok_s:,.1f} tok/s ({t.source}"
         speed += f", ceiling {ceiling:,.1f})" if ceiling else ")"
+        if ceiling and t.source.startswith("measured") and t.decode_tok_s > ceiling:
+            speed += ": above the physical ceiling, check the measurement"
         speed += (
-            f"; prefill {t.prefill_tok_s:,.0f} tok/s; capacity {format_tokens(r.capacity_tok_per_month)} tokens/month"
+            f"; prefill {t.prefill_tok_s:,.0f} tok/s; capacity {format_tokens(r.capacity_tok_per_month)} tokens a month"
         )
         for claim in cat.claims_for(build.build_id, r.scenario.model.model_id, r.scenario.quant.quant):
             speed += f". Published: {claim.label}"
             if ceiling and claim.decode_tok_s_low > ceiling:
                 speed += " (above the physical ceiling)"
+            elif t.source == "estimated":
+                speed += " (the estimate is bandwidth physics checked on measured points; a measurement of your own settles it)"
         lines.append(rich(":small[:gray[{speed}]]", speed=speed))
     if r.verdict != cm.Verdict.DOES_NOT_FIT:
         lines.append(rich(":small[:gray[{fit}]]", fit=r.fit.message[0].upper() + r.fit.message[1:]))
     with st.container(border=True):
         st.markdown("\n\n".join(lines))
+
+
+def answer(result: cm.Study) -> None:
+    """The overall answer at the top: the cheapest way to serve the demand, and what would change it."""
+    if result.usage.tokens_per_month == 0:
+        return
+    horizon = result.primary(result.builds[0].build_id).scenario.horizon_months
+    words = recommendation_words(recommend(result), horizon, result.usage.tokens_per_month)
+    details = "; ".join(words.details)
+    with st.container(border=True, key="answer"):
+        st.markdown(rich("#### {h}", h=words.headline))
+        if details:
+            st.markdown(rich("{d}", d=details[:1].upper() + details[1:] + "."))
 
 
 def body() -> None:
@@ -263,6 +356,7 @@ def body() -> None:
     if result.usage.tokens_per_month == 0:
         st.info("No tokens asked: nothing to pay back. Move the tokens-per-month slider.")
 
+    answer(result)
     columns = st.columns(min(len(builds), 4))
     for i, build in enumerate(builds):
         with columns[i % len(columns)]:
@@ -273,8 +367,13 @@ def body() -> None:
     charts.show(per_mtok, f"{slug}-per-mtok", key="chart_per_mtok")
 
     st.subheader("Every build against every API")
-    st.dataframe(result.summary, hide_index=True, width="stretch")
-    export.downloads(result, slug, cumulative)
+    summary = result.summary
+    tables.show(
+        summary.assign(build_id=short_names(cat.builds[b].name for b in summary["build_id"])),
+        "summary_table",
+        rename={"build_id": "Build", "api_usd_per_mtok": "API today [USD/Mtok]"},
+    )
+    export.downloads(result, slug, {"cumulative": cumulative, "per-mtok": per_mtok})
 
 
 run_page(body)

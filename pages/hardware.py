@@ -10,7 +10,8 @@ from costmodel import plots
 from costmodel.io.exports import to_csv_bytes
 from costmodel.io.rows import BUILDS, catalogue_frame
 from costmodel.tables import hardware_table
-from ui import charts, forms, inputs, params, state, text, uploads
+from costmodel.explain import short_names, value
+from ui import charts, forms, inputs, params, state, tables, text, uploads
 from ui.guard import run_page
 
 
@@ -62,42 +63,42 @@ def body() -> None:
     st.caption("Every build against one model and quant. Click a column to sort.")
     model, quant, price, usage, a = picks(cat)
     frame = table(tuple(cat.builds.values()), model, quant, price, usage, a)
-    shown = frame.drop(columns=["build_id"]).rename(
-        columns={
+    api = frame["api_usd_per_mtok"].iloc[0]
+    # what fits a 1,440 px window: the API's price is one number, said below; each speed's ceiling
+    # and what bounds it are in the chart under the table. The builds that hold the model come
+    # first, cheapest at full use first.
+    shown = frame.assign(holds=frame["decode_tok_s"].notna()).sort_values(
+        ["holds", "local_usd_per_mtok", "required_gb"], ascending=[False, True, True], kind="stable"
+    )
+    tables.show(
+        shown[
+            [
+                "name",
+                "fits",
+                "required_gb",
+                "capex_usd",
+                "decode_tok_s",
+                "prefill_tok_s",
+                "capacity_tok_per_month",
+                "local_usd_per_mtok",
+            ]
+        ].assign(name=short_names(shown["name"])),
+        "hardware_table",
+        widths={"name": 235, "fits": 125},
+        rename={
             "name": "Build",
-            "fits": "Fits",
             "required_gb": "Needs [GB]",
-            "available_gb": "Usable [GB]",
-            "capex_usd": "Capex [USD]",
             "decode_tok_s": "Decode [tok/s]",
-            "ceiling_decode_tok_s": "Ceiling [tok/s]",
             "prefill_tok_s": "Prefill [tok/s]",
-            "bound": "Bound by",
-            "capacity_tok_per_month": "Most tokens/month",
-            "local_usd_per_mtok": "Local at full use [USD/Mtok]",
-            "api_usd_per_mtok": f"{price.price_id} [USD/Mtok]",
-        }
-    )
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Needs [GB]": st.column_config.NumberColumn(format="%.0f"),
-            "Usable [GB]": st.column_config.NumberColumn(format="%.0f"),
-            "Capex [USD]": st.column_config.NumberColumn(format="$%,.0f"),
-            "Decode [tok/s]": st.column_config.NumberColumn(format="%.1f"),
-            "Ceiling [tok/s]": st.column_config.NumberColumn(format="%.1f"),
-            "Prefill [tok/s]": st.column_config.NumberColumn(format="%.0f"),
-            "Most tokens/month": st.column_config.NumberColumn(format="%.3e"),
-            "Local at full use [USD/Mtok]": st.column_config.NumberColumn(format="$%.2f"),
-            f"{price.price_id} [USD/Mtok]": st.column_config.NumberColumn(format="$%.2f"),
+            "capacity_tok_per_month": "Most tokens a month",
+            "local_usd_per_mtok": "Local [USD/Mtok]",
         },
-        key="hardware_table",
     )
-    st.caption(
-        f"Cost at full use: the build serving its most tokens a month for its whole life, net of resale, "
-        f"at ${a.electricity_usd_per_kwh:.2f}/kWh and a {usage.input_share:.0%} input mix. 'None': the model does not fit."
+    text.caption(
+        f"Local: the cost at full use, the build serving its most tokens a month for its whole life, net of resale, "
+        f"at {value('electricity_usd_per_kwh', a.electricity_usd_per_kwh)} and a {usage.input_share:.0%} input mix, "
+        f"against {price.price_id} at {value('api_usd_per_mtok', api)} for that mix; "
+        f"{tables.MISSING} where the model does not fit."
     )
     lines = [
         f"{model.name} {quant.quant} ({quant.file_size_gb:,.0f} GB), {a.context_tokens:,}-token context, batch 1; "

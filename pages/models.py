@@ -8,13 +8,15 @@ import streamlit as st
 import costmodel as cm
 from costmodel import plots
 from costmodel.io.uploads import parse_csv, parse_quants, with_saved_quants, with_quants
+from costmodel.explain import short_names
+from costmodel.explain import tokens as format_tokens
 from costmodel.tables import kv_curve, memory_map
-from ui import charts, inputs, params, state, text, uploads
+from ui import charts, inputs, params, state, tables, text, uploads
 from ui.guard import run_page
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def tables(model: cm.Model, builds: tuple[cm.Build, ...], memory: cm.MemoryOptions):
+def memory_tables(model: cm.Model, builds: tuple[cm.Build, ...], memory: cm.MemoryOptions):
     return memory_map(model, builds, memory), kv_curve(model)
 
 
@@ -42,7 +44,7 @@ def body() -> None:
         f"{model.n_layers} layers, {model.attention.upper()} cache; up to {model.max_context_tokens:,} tokens; "
         f"licence {model.license or 'not given'}. Source: {model.source}"
     )
-    memory, kv = tables(
+    memory, kv = memory_tables(
         model, tuple(cat.builds.values()), cm.MemoryOptions(context_tokens=context, kv_cache_dtype=dtype)
     )
 
@@ -57,35 +59,23 @@ def body() -> None:
             "quality_retained",
             "quality_confidence",
         ]
-    ].rename(
-        columns={
-            "file_size_gb": "File [GB]",
-            "bits_per_weight": "Bits/weight",
-            "kv_cache_gb": f"KV cache at {context:,} [GB]",
-            "required_gb": f"Needs at {context:,} [GB]",
-            "min_memory_gb": "Published minimum [GB]",
-            "quality_retained": "Quality retained",
-            "quality_confidence": "Quality is",
-        }
-    )
+    ]
     st.subheader("The memory map")
-    st.dataframe(
+    tables.show(
         quants,
-        hide_index=True,
-        width="stretch",
-        key="models_quants",
-        column_config={
-            "Quality retained": st.column_config.NumberColumn(format="percent"),
-            f"KV cache at {context:,} [GB]": st.column_config.NumberColumn(format="%.2f"),
-            f"Needs at {context:,} [GB]": st.column_config.NumberColumn(format="%.1f"),
+        "models_quants",
+        rename={
+            "quant": "Quantisation",
+            "kv_cache_gb": f"KV cache at {format_tokens(context)} tokens [GB]",
+            "required_gb": f"Needs at {format_tokens(context)} tokens [GB]",
         },
     )
     charts.show(plots.quant_memory(memory, model.name, context), f"memory-{model.model_id}", key="models_memory_chart")
 
     st.subheader("Which builds hold each quant")
     matrix = memory.pivot(index="build_id", columns="quant", values="fits").reindex(columns=list(model.quants))
-    matrix.index = pd.Index([cat.builds[b].name for b in matrix.index], name="Build")
-    st.dataframe(matrix, width="stretch", key="models_matrix")
+    matrix.index = pd.Index(short_names(cat.builds[b].name for b in matrix.index), name="Build")
+    tables.show(matrix.reset_index(), "models_matrix")
     st.caption(
         "With the GPU memory cap of unified-memory Macs raised; 'with offload' splits the model "
         "between GPU memory and system RAM."

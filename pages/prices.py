@@ -15,7 +15,7 @@ from costmodel.io.rows import PRICES, catalogue_frame
 from costmodel.io.uploads import Upload
 from costmodel.study import MAX_BUILDS
 from costmodel.tables import STALE_AFTER_DAYS, memory_map, prices_table
-from ui import charts, forms, inputs, params, state, text, uploads
+from ui import charts, forms, inputs, params, state, tables, text, uploads
 from ui.guard import run_page
 from ui.text import md, rich
 
@@ -162,23 +162,12 @@ def body() -> None:
     stale = int(found["stale"].sum())
     if stale:
         text.warning(f"{stale:,} of these prices were checked more than {STALE_AFTER_DAYS} days ago: flagged stale.")
-    st.dataframe(
+    tables.show(
         found.head(SHOWN).drop(columns=["source"]),
-        hide_index=True,
-        width="stretch",
-        key="prices_table",
-        column_config={
-            "input_usd_per_mtok": st.column_config.NumberColumn("input [USD/Mtok]", format="$%.3f"),
-            "output_usd_per_mtok": st.column_config.NumberColumn("output [USD/Mtok]", format="$%.3f"),
-            "cached_input_usd_per_mtok": st.column_config.NumberColumn("cached input [USD/Mtok]", format="$%.4f"),
-            "blended_usd_per_mtok": st.column_config.NumberColumn("blend for this mix [USD/Mtok]", format="$%.3f"),
-            "sum_of_prices_usd": st.column_config.NumberColumn("input + output [USD]", format="$%.2f"),
-            "open_weights_model_id": st.column_config.TextColumn("open weights (runs locally)"),
-            "age_days": st.column_config.NumberColumn("age [days]"),
-            "stale": st.column_config.CheckboxColumn(f"stale (> {STALE_AFTER_DAYS} days)"),
-        },
+        "prices_table",
+        rename={"stale": f"Stale (over {STALE_AFTER_DAYS} days)"},
     )
-    st.caption("'None' in cached input: no discount for cached input (billed as input).")
+    st.caption("An empty cached-input price: no discount for cached input (it is billed as input).")
     if not found.empty:
         top = found.head(25)
         lines = [

@@ -9,11 +9,11 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.explain import explain
+from costmodel.explain import explain, usd, value, verdict_words
 from costmodel.explain import tokens as format_tokens
 from costmodel.inputs import INPUTS
 from costmodel.sensitivity import base_values, default_ranges
-from ui import charts, inputs, state, text
+from ui import charts, inputs, state, tables, text
 from ui.guard import run_page
 
 
@@ -33,43 +33,42 @@ def trends(scenario: cm.Scenario) -> pd.DataFrame:
     return cm.price_trend_scenarios(scenario)
 
 
-def usd(value: float) -> str:
-    return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
-
-
 def ranges_editor(scenario: cm.Scenario, spread: float) -> tuple[tuple[str, float, float], ...]:
     """Each input's low and high, starting at the base value -+ ``spread``, editable in a table."""
+    ranges = sorted(default_ranges(scenario, spread).items(), key=lambda item: INPUTS[item[0]].label)
     default = pd.DataFrame(
-        [
-            {"input": name, "low_value": lo, "base_value": base, "high_value": hi}
-            for name, (lo, base, hi) in sorted(default_ranges(scenario, spread).items())
-        ]
+        [{"Input": INPUTS[name].label, "Low": lo, "Base": base, "High": hi} for name, (lo, base, hi) in ranges]
     )
     edited = st.data_editor(
         default,
         hide_index=True,
         width="stretch",
-        disabled=["input", "base_value"],
+        disabled=["Input", "Base"],
         key=f"tornado_ranges:{spread}",
-        column_config={
-            "low_value": st.column_config.NumberColumn("low", format="%.4g"),
-            "base_value": st.column_config.NumberColumn("base", format="%.4g"),
-            "high_value": st.column_config.NumberColumn("high", format="%.4g"),
-        },
+        column_config={c: st.column_config.NumberColumn(c, format="%.4g") for c in ("Low", "Base", "High")},
     )
-    return tuple((r.input, float(r.low_value), float(r.high_value)) for r in edited.itertuples())
+    # rows keep their order (no rows added or deleted): the i-th row is the i-th input
+    return tuple((name, float(r.Low), float(r.High)) for (name, _), r in zip(ranges, edited.itertuples(), strict=True))
 
 
 def uncertain_editor(scenario: cm.Scenario) -> tuple[tuple[str, float, float, float], ...]:
     """Each uncertain input's low / likely / high (triangular), editable in a table."""
+    ranges = list(cm.default_uncertain(scenario).items())
     default = pd.DataFrame(
-        [
-            {"input": name, "low": lo, "likely": li, "high": hi}
-            for name, (lo, li, hi) in cm.default_uncertain(scenario).items()
-        ]
+        [{"Input": INPUTS[name].label, "Low": lo, "Likely": li, "High": hi} for name, (lo, li, hi) in ranges]
     )
-    edited = st.data_editor(default, hide_index=True, width="stretch", disabled=["input"], key="mc_uncertain")
-    return tuple((r.input, float(r.low), float(r.likely), float(r.high)) for r in edited.itertuples())
+    edited = st.data_editor(
+        default,
+        hide_index=True,
+        width="stretch",
+        disabled=["Input"],
+        key="mc_uncertain",
+        column_config={c: st.column_config.NumberColumn(c, format="%.4g") for c in ("Low", "Likely", "High")},
+    )
+    return tuple(
+        (name, float(r.Low), float(r.Likely), float(r.High))
+        for (name, _), r in zip(ranges, edited.itertuples(), strict=True)
+    )
 
 
 def body() -> None:
@@ -101,9 +100,11 @@ def body() -> None:
     flips = table[table["flips_verdict"]]
     if not flips.empty:
         first = flips.iloc[0]
+        name = first["input"]
         text.warning(
-            f"The verdict flips with {INPUTS[first['input']].label}: "
-            f"{first['verdict_low']} at {first['low_value']:,.4g}, {first['verdict_high']} at {first['high_value']:,.4g}."
+            f"The verdict flips with {INPUTS[name].label}: it {verdict_words(first['verdict_low'])} at "
+            f"{value(name, first['low_value'])} and {verdict_words(first['verdict_high'])} at "
+            f"{value(name, first['high_value'])}."
         )
     charts.show(plots.tornado(table, lines), f"tornado-{build.build_id}", key="tornado_chart")
 
@@ -117,16 +118,24 @@ def body() -> None:
         text.error(exc)
         return
     a, b, c = st.columns(3)
-    a.metric("Local cheaper in", f"{summary.probability_local_cheaper:.0%} of draws")
+    a.metric("Pays back (ahead at the horizon)", f"{summary.probability_local_cheaper:.0%} of draws")
     b.metric("Savings at the horizon, median", usd(summary.savings_p50_usd))
     c.metric(
-        "Break-even month, median",
-        "none" if summary.break_even_month_p50 is None else f"{summary.break_even_month_p50:.1f}",
+        "Month it turns ahead, in those draws",
+        "no draw pays back" if summary.break_even_month_p50 is None else f"month {summary.break_even_month_p50:.1f}",
+        help="The median month the local side turns ahead, over the draws that are ahead at the horizon only.",
     )
     text.caption(
         f"Savings at the horizon: 10% of draws below {usd(summary.savings_p10_usd)}, 10% above "
-        f"{usd(summary.savings_p90_usd)}; {summary.share_paying_back:.0%} of draws pay back within the horizon, "
-        f"{summary.share_over_capacity:.0%} ask more than the build serves in some month."
+        f"{usd(summary.savings_p90_usd)}. "
+        + (
+            f"Of the {summary.share_paying_back:.0%} of draws that pay back, half turn ahead by month "
+            f"{summary.break_even_month_p50:.1f} (10-90%: {summary.break_even_month_p10:.1f} to "
+            f"{summary.break_even_month_p90:.1f}). "
+            if summary.break_even_month_p50 is not None
+            else ""
+        )
+        + f"{summary.share_over_capacity:.0%} of draws ask more than the build serves in some month."
     )
     mc_lines = lines + [
         f"{summary.draws:,} draws, seed {summary.seed}; uncertain: " + ", ".join(INPUTS[n].label for n, *_ in uncertain)
@@ -142,22 +151,17 @@ def body() -> None:
     by_trend = trends(scenario)
     charts.show(plots.price_trends(by_trend, colour, lines), f"trends-{build.build_id}", key="trend_chart")
     rows = by_trend.drop_duplicates("trend")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "trend": rows["trend"],
-                "change a year": [f"{v:+.0%}" for v in rows["api_price_change_per_year"]],
-                "break-even month": ["none" if m is None else f"{m:.1f}" for m in rows["break_even_month"]],
-                "savings at the horizon": [usd(v) for v in rows["savings_at_horizon_usd"]],
-                "verdict": rows["verdict"],
-                "source": rows["source"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        key="trend_table",
+    tables.show(
+        rows[["trend", "api_price_change_per_year", "break_even_month", "savings_at_horizon_usd", "verdict", "source"]],
+        "trend_table",
     )
-    text.caption(f"Base values: {', '.join(f'{k} {v:,.4g}' for k, v in base_values(scenario).items())}")
+    base = base_values(scenario)
+    text.caption(
+        "Base values: "
+        + "; ".join(
+            f"{INPUTS[k].label} {value(k, v)}" for k, v in sorted(base.items(), key=lambda kv: INPUTS[kv[0]].label)
+        )
+    )
 
 
 run_page(body)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import tempfile
 
 import live_server
@@ -94,6 +96,11 @@ def hand_scenario(**overrides) -> cm.Scenario:
     )
     fields.update(overrides)
     return cm.Scenario(**fields)
+
+
+def chart_text(markup: str) -> str:
+    """What a person reads in a plotly title or note: tags dropped, wrapped lines joined, entities decoded."""
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", markup).split()))
 
 
 def click(at, label: str):

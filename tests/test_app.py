@@ -2,56 +2,26 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import save_form
-from streamlit.testing.v1 import AppTest
+from apptest_kit import app, figure, ok, switch, traces
+from conftest import chart_text, save_form
 
 import costmodel as cm
 from costmodel.io.rows import BUILDS
 from costmodel.io.exports import to_csv_bytes
+from costmodel.explain import short_name
+from costmodel.inputs import INPUTS
 from ui import params
 from ui.text import plain
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture(autouse=True)
 def fresh_store(tmp_path, monkeypatch):
     """Each test saves into its own store: what one adds does not leak into the next."""
     monkeypatch.setenv("BREAKEVEN_HOME", str(tmp_path))
-
-
-def app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def decode(value):
-    """plotly 7 stores numeric arrays as {'dtype', 'bdata'}; give plain lists either way."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return value
-
-
-def figure(at: AppTest, index: int) -> dict:
-    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
-    for trace in spec["data"]:
-        for axis in ("x", "y"):
-            if axis in trace:
-                trace[axis] = decode(trace[axis])
-    return spec
-
-
-def traces(spec: dict, prefix: str) -> list[dict]:
-    return [t for t in spec["data"] if str(t.get("name", "")).startswith(prefix)]
 
 
 def article_study(**overrides) -> cm.Study:
@@ -80,11 +50,6 @@ def article_study(**overrides) -> cm.Study:
     )
 
 
-def ok(at: AppTest) -> None:
-    assert not at.exception, at.exception
-    assert not at.error, [plain(e.value) for e in at.error]
-
-
 # --- break-even page --------------------------------------------------------------------------
 
 
@@ -102,9 +67,9 @@ def test_defaults_show_the_article_builds_verdicts_and_both_charts():
 
 
 def test_break_even_marker_sits_where_costmodel_says():
-    at = app()
+    at = app({"price_id": "zai/glm-5.2"})
     spec = figure(at, 0)
-    study = article_study()
+    study = article_study(price_id=["zai/glm-5.2"])
     r = study.primary("mac-studio-m3-ultra-256gb")
     assert r.verdict == cm.Verdict.PAYS_BACK
     [star] = traces(spec, "break-even mac-studio-m3-ultra-256gb")
@@ -117,13 +82,14 @@ def test_break_even_marker_sits_where_costmodel_says():
 def test_charts_stand_alone_title_assumptions_units_and_not_drawn_build():
     at = app()
     spec = figure(at, 0)
-    title = spec["layout"]["title"]["text"]
+    title = chart_text(spec["layout"]["title"]["text"])
     assert "Buy the box or pay the API?" in title
     assert "GLM 5.2 UD-IQ2_XXS" in title and "50 M tokens a month, 75% input" in title
-    assert "$0.15/kWh" in title and "as of 2026-11-28" in title
+    assert "$0.15/kWh" in title and "as of 2026-11-01 to 2026-11-28" in title  # the two default offerings
+    assert "cost of capital 4.0%/yr" in title
     assert spec["layout"]["xaxis"]["title"]["text"] == "Months since purchase [month]"
     assert spec["layout"]["yaxis"]["title"]["text"] == "Cumulative cost [USD]"
-    notes = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    notes = chart_text(" ".join(a["text"] for a in spec["layout"]["annotations"]))
     assert "Not drawn: Mac Studio M2 Ultra 192 GB" in notes and "does not fit: short by" in notes
     volume = figure(at, 1)
     assert volume["layout"]["xaxis"]["type"] == "log"
@@ -133,16 +99,16 @@ def test_charts_stand_alone_title_assumptions_units_and_not_drawn_build():
 def test_one_colour_per_build_across_both_charts():
     at = app()
     first, second = figure(at, 0), figure(at, 1)
-    name = cm.load_catalog().builds["rtx3090-x12"].name[:39]
+    name = short_name(cm.load_catalog().builds["rtx3090-x12"].name)
     colour_a = [t["line"]["color"] for t in first["data"] if str(t.get("name", "")).startswith(name)]
     colour_b = [t["line"]["color"] for t in second["data"] if str(t.get("name", "")).startswith(name)]
     assert colour_a and colour_b and set(colour_a) == set(colour_b)
 
 
 def test_crossover_on_the_volume_chart_sits_at_the_break_even_volume():
-    at = app()
+    at = app({"price_id": "zai/glm-5.2"})
     spec = figure(at, 1)
-    r = article_study().primary("rtx3090-x12")
+    r = article_study(price_id=["zai/glm-5.2"]).primary("rtx3090-x12")
     [circle] = traces(spec, "crossover rtx3090-x12")
     assert circle["x"][0] == pytest.approx(r.break_even_volume_tok_per_month)
     assert circle["y"][0] == pytest.approx(r.api_usd_per_mtok)
@@ -205,9 +171,9 @@ def test_widget_changes_go_to_the_url():
     [
         ({"tokens_per_month": "0"}, "No tokens asked"),
         ({"tokens_per_month": "1e10"}, "Cannot serve"),
-        ({"electricity_usd_per_kwh": "0"}, "Ahead of the API"),
+        ({"electricity_usd_per_kwh": "0", "price_id": "zai/glm-5.2"}, "Ahead of the API"),
         ({"electricity_usd_per_kwh": "2"}, "Never"),
-        ({"cached_input_share": "1"}, "API **$1.30**"),
+        ({"cached_input_share": "1", "price_id": "zai/glm-5.2"}, "API **$1.30**"),
         ({"build_id": "mac-studio-192gb"}, "Does not fit"),
         ({"monthly_growth": "0.5", "horizon_months": "120"}, "from month"),
     ],
@@ -230,7 +196,7 @@ def test_one_build_against_ten():
     assert len(at.dataframe[0].value) == 20  # every build against both APIs
     at = app({"build_id": "rtx3090-256gb-offload"})
     ok(at)
-    assert len(at.dataframe[0].value) == 1
+    assert len(at.dataframe[0].value) == 2  # against the two default offerings
 
 
 def test_no_build_picked_asks_for_one():
@@ -256,12 +222,6 @@ def test_published_claims_are_set_beside_the_estimate():
 # --- other pages ----------------------------------------------------------------------------
 
 
-def switch(page: str, query: dict[str, str] | None = None) -> AppTest:
-    at = app(query)
-    at.switch_page(page).run()
-    return at
-
-
 def test_hardware_page_lists_every_build_with_fit_and_speed():
     at = switch("pages/hardware.py")
     ok(at)
@@ -269,9 +229,20 @@ def test_hardware_page_lists_every_build_with_fit_and_speed():
     assert len(table) == len(cm.load_catalog().builds)
     row = table[table["Build"].str.startswith("Mac Studio M2 Ultra 192 GB")].iloc[0]
     assert row["Fits"].startswith("no, short by")
-    offload = table[table["Build"].str.startswith("Desktop, 1x used RTX 3090 24 GB + 256 GB")].iloc[0]
+    offload = table[table["Build"] == "Desktop, 1x RTX 3090 + 256 GB DDR5"].iloc[0]
     assert offload["Fits"] == "with offload"
-    assert offload["Decode [tok/s]"] < offload["Ceiling [tok/s]"]
+    assert offload["Decode [tok/s]"] == pytest.approx(4.0, abs=0.05)
+    # the builds that hold the model come first, cheapest at full use first
+    holds = table["Decode [tok/s]"].notna().tolist()
+    assert holds == sorted(holds, reverse=True)
+    local = table.loc[table["Decode [tok/s]"].notna(), "Local [USD/Mtok]"].tolist()
+    assert local == sorted(local)
+    # each speed's ceiling is drawn in the chart beneath, with what bounds it
+    chart = figure(at, 0)
+    ceiling = next(t for t in chart["data"] if t["name"] == "physical ceiling")
+    estimate = next(t for t in chart["data"] if t["name"].startswith("estimated decode"))
+    assert all(e <= c for e, c in zip(estimate["x"], ceiling["x"], strict=True))
+    assert all(h.startswith("bound by ") for h in estimate["hovertext"])
     assert len(at.get("plotly_chart")) == 1
 
 
@@ -336,11 +307,11 @@ def test_models_page_shows_the_articles_table_live():
     at = switch("pages/models.py")
     ok(at)
     quants = at.dataframe[0].value
-    row = quants[quants["quant"] == "UD-IQ2_XXS"].iloc[0]
-    assert row["File [GB]"] == 241
+    row = quants[quants["Quantisation"] == "UD-IQ2_XXS"].iloc[0]
+    assert row["Weights file [GB]"] == 241
     assert row["Quality retained"] == pytest.approx(0.82)
-    matrix = at.dataframe[1].value
-    assert matrix.loc["Mac Studio M2 Ultra 192 GB (24-core CPU / 76-core GPU)", "UD-IQ2_XXS"].startswith("no, short by")
+    matrix = at.dataframe[1].value.set_index("Build")
+    assert matrix.loc["Mac Studio M2 Ultra 192 GB", "UD-IQ2_XXS"].startswith("no, short by")
     assert len(at.get("plotly_chart")) == 2
 
 
@@ -353,7 +324,7 @@ def test_prices_page_blend_calculator_and_staleness():
     at.slider(key="prices_input_share").set_value(0.5).run()
     assert {m.label: m.value for m in at.metric}["True price of 1 M tokens at 50% input, 0% cached"] == "$2.90"
     table = at.dataframe[0].value
-    assert {"age_days", "stale", "as_of", "origin"} <= set(table.columns)
+    assert {"Age [days]", "Stale (over 90 days)", "As of", "From"} <= set(table.columns)
     assert len(at.get("plotly_chart")) == 1
 
 
@@ -363,11 +334,13 @@ def test_prices_search_cheapest_first_and_open_weights():
     ok(at)
     table = at.dataframe[0].value
     assert len(table) >= 10 and all(
-        "glm-5.2" in f"{p} {w}".lower() for p, w in zip(table["price_id"], table["open_weights_model_id"])
+        "glm-5.2" in f"{p} {w}".lower()
+        for p, w in zip(table["API offering"], table["Open weights (runs locally)"], strict=True)
     )
-    assert list(table["blended_usd_per_mtok"]) == sorted(table["blended_usd_per_mtok"])
+    blend = list(table["Blend for your mix [USD/Mtok]"])
+    assert blend == sorted(blend)
     at.checkbox(key="prices_runnable").check().run()
-    assert at.dataframe[0].value["open_weights_model_id"].notna().all()
+    assert (at.dataframe[0].value["Open weights (runs locally)"] != "—").all()
 
 
 def test_from_an_api_to_the_boxes_that_run_its_model():
@@ -436,9 +409,11 @@ def test_sensitivity_page_draws_tornado_monte_carlo_and_trends():
     assert len(at.get("plotly_chart")) == 4
     tornado = figure(at, 0)
     labels = [t["y"] for t in tornado["data"] if t.get("type") == "bar"][0]
-    assert labels[-1].startswith("API price (x)")  # the largest impact is drawn on top
+    study = article_study()
+    table = cm.tornado(study.primary(study.builds[0].build_id).scenario)
+    assert labels[-1].startswith(INPUTS[table["input"].iloc[0]].label)  # the largest impact is drawn on top
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Local cheaper in"].endswith("% of draws")
+    assert metrics["Pays back (ahead at the horizon)"].endswith("% of draws")
     trends = figure(at, 3)
     assert {t["name"] for t in trends["data"] if t.get("name", "").startswith("API")} == {
         "API, -20%/year (observed)",
@@ -459,5 +434,5 @@ def test_sensitivity_follows_the_break_even_inputs_and_the_spread():
 def test_quality_adjustment_and_price_trend_reach_the_charts():
     at = app({"quality_adjusted": "true", "api_price_change_per_year": "-0.2"})
     ok(at)
-    title = figure(at, 0)["layout"]["title"]["text"]
+    title = chart_text(figure(at, 0)["layout"]["title"]["text"])
     assert "API prices -20% a year" in title and "quality gap (82% retained: 1.22 tokens per API token)" in title

@@ -73,7 +73,8 @@ def test_compare_two_scenarios_side_by_side(home):
     assert len(verdicts) == 8
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     names = [t["name"] for t in spec["data"]]
-    assert "small: API zai/glm-5.2" in names and "large: API zai/glm-5.2" in names
+    # each scenario's API line is its cheapest offering
+    assert "small: API avian/z-ai/glm-5.2" in names and "large: API avian/z-ai/glm-5.2" in names
 
 
 def test_open_a_saved_scenario_in_the_break_even_page(home):

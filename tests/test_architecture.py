@@ -28,12 +28,17 @@ def module_name(path: Path) -> str:
 
 
 def imports(path: Path) -> set[str]:
-    """Every module ``path`` imports, absolute (relative imports resolved), at any depth of the file."""
+    """Every module ``path`` imports when it runs, absolute (relative imports resolved), at any depth
+    of the file; imports under ``if TYPE_CHECKING:`` serve annotations only and are left out."""
     package = module_name(path).split(".")
     if path.name != "__init__.py":
         package = package[:-1]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for block in ast.walk(tree):  # imports for annotations only (if TYPE_CHECKING:) are not run
+        if isinstance(block, ast.If) and getattr(block.test, "id", getattr(block.test, "attr", "")) == "TYPE_CHECKING":
+            block.body = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

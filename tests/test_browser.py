@@ -21,6 +21,7 @@ from browser_kit import (
     WARNING,
     api_total_usd,
     chart_specs,
+    chart_titled,
     last_month,
     open_view,
     query,
@@ -68,6 +69,7 @@ def test_higher_electricity_raises_every_local_line_and_leaves_the_api_alone(pag
     assert local_before and api_before
 
     redraw(page, lambda: set_electricity(page, "0.300"))
+    chart_titled(page, "electricity $0.30/kWh")  # the redrawn chart, not one drawn on the way
 
     local_after, api_after = split(last_month(page))
     assert local_after.keys() == local_before.keys()
@@ -81,14 +83,14 @@ def test_higher_electricity_raises_every_local_line_and_leaves_the_api_alone(pag
     ("label", "key", "shown", "tokens_per_month", "input_share"),
     [
         (TOKENS, "ArrowRight", "70 M", 70e6, 0.75),
-        (INPUT_SHARE, "ArrowLeft", "0.70", 50e6, 0.70),
+        (INPUT_SHARE, "ArrowLeft", "0.749", 50e6, 0.749),  # the mix moves in steps of 0.001
     ],
     ids=["tokens_per_month", "input_share"],
 )
 def test_a_slider_moved_by_keyboard_redraws_the_api_line_at_the_new_mix(
     page: Page, label: str, key: str, shown: str, tokens_per_month: float, input_share: float
 ) -> None:
-    """50 M -> 70 M tokens, or 75% -> 70% input (more of the dearer output): the API spends more."""
+    """50 M -> 70 M tokens, or 75% -> 74.9% input (more of the dearer output): the API spends more."""
     open_view(page, "/")
     _, api_before = split(last_month(page))
     assert api_before[f"API: {DEFAULT_PRICE}"] == pytest.approx(api_total_usd(50e6, 0.75), rel=1e-9)
@@ -114,13 +116,13 @@ def test_the_url_carries_the_inputs_and_reproduces_the_view_in_a_new_context(
     params = query(page)
     assert float(params["electricity_usd_per_kwh"]) == pytest.approx(0.3)
     assert float(params["tokens_per_month"]) == pytest.approx(70e6)
-    assert float(params["input_share"]) == pytest.approx(0.7)
+    assert float(params["input_share"]) == pytest.approx(0.749)
     link, charts = page.url, chart_specs(page)
 
     other = open_view(new_context().new_page(), link)
     expect(other.get_by_label(ELECTRICITY)).to_have_value("0.300")
     expect(slider(other, TOKENS)).to_have_attribute("aria-valuetext", "70 M")
-    expect(slider(other, INPUT_SHARE)).to_have_attribute("aria-valuetext", "0.70")
+    expect(slider(other, INPUT_SHARE)).to_have_attribute("aria-valuetext", "0.749")
     assert query(other) == params
     assert chart_specs(other) == charts
     expect(other.locator(WARNING)).to_have_count(0)
@@ -136,7 +138,7 @@ def test_invalid_values_in_the_url_warn_and_fall_back_to_the_defaults(page: Page
     expect(page.locator(EXCEPTION)).to_have_count(0)
     expect(page.locator(ERROR)).to_have_count(0)
     expect(slider(page, TOKENS)).to_have_attribute("aria-valuetext", "50 M")
-    expect(slider(page, INPUT_SHARE)).to_have_attribute("aria-valuetext", "0.75")
+    expect(slider(page, INPUT_SHARE)).to_have_attribute("aria-valuetext", "0.750")
     assert "banana" not in page.url
 
     defaults = open_view(page.context.new_page(), "/")

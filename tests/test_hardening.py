@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from apptest_kit import app, texts
 from faults import KINDS, damage, tmpfs
 from conftest import click, hand_build, hand_price, hand_scenario
 from hostile import HOSTILE, NAMES, raw_markers
@@ -43,39 +44,6 @@ APP = str(ROOT / "app.py")
 def home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("BREAKEVEN_HOME", str(tmp_path))
     return tmp_path
-
-
-def app(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
-
-
-def texts(at: AppTest) -> list[str]:
-    """Every piece of text the page sends as markdown: bodies, alerts, headings, labels, help."""
-    out = []
-    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "header", "subheader"):
-        out += [e.value for e in getattr(at, kind)]
-    for kind in (
-        "number_input",
-        "selectbox",
-        "multiselect",
-        "slider",
-        "select_slider",
-        "checkbox",
-        "text_input",
-        "button",
-        "metric",
-        "file_uploader",
-        "expander",
-    ):
-        for element in getattr(at, kind):
-            out += [str(getattr(element, attr, "") or "") for attr in ("label", "help")]
-    return out
 
 
 def assert_inert(at: AppTest) -> None:
@@ -464,7 +432,7 @@ def test_a_session_never_sees_another_sessions_result_for_a_replaced_build(home)
     second = app(query)
     after = " ".join(m.value for m in second.markdown)
     assert before != after
-    assert "loses" in plain(after)
+    assert "behind the API by month 60" in plain(after)
 
 
 def test_a_price_saved_in_an_earlier_session_is_found_by_the_search(home):
@@ -472,7 +440,7 @@ def test_a_price_saved_in_an_earlier_session_is_found_by_the_search(home):
     _store_with(home, hand_price(price_id="mine/model-x", provider="mine", model="model-x"))
     at = app(page="pages/prices.py")
     at.text_input(key="prices_query").input("model-x").run()
-    assert list(at.dataframe[0].value["price_id"]) == ["mine/model-x"]
+    assert list(at.dataframe[0].value["API offering"]) == ["mine/model-x"]
 
 
 # --- 12. token counts off the slider's steps -------------------------------------------------------

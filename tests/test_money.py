@@ -178,9 +178,16 @@ def test_the_verdict_pays_back_exactly_when_the_position_is_ahead_at_the_horizon
     if r.verdict in (cm.Verdict.PAYS_BACK, cm.Verdict.NEVER):
         assert (r.verdict == cm.Verdict.PAYS_BACK) == (r.savings_at_horizon_usd > 0)
     if r.verdict == cm.Verdict.PAYS_BACK:
-        assert r.local_usd_per_mtok < r.api_horizon_usd_per_mtok
         assert r.break_even_month is not None and r.break_even_month <= scenario.horizon_months
-    if r.verdict == cm.Verdict.NEVER and r.total_tokens >= 1:
+    if r.verdict == cm.Verdict.DOES_NOT_FIT:
+        assert r.local_usd_per_mtok is None
+    elif r.local_usd_per_mtok is None:
+        # no per-token figure only when there is not one token in present value: each month's tokens
+        # count at a discount of at least (1 + rate)^-(horizon / 12)
+        assert r.total_tokens < (1 + rate) ** (scenario.horizon_months / 12)
+    elif r.verdict == cm.Verdict.PAYS_BACK:
+        assert r.local_usd_per_mtok < r.api_horizon_usd_per_mtok
+    elif r.verdict == cm.Verdict.NEVER:
         assert r.local_usd_per_mtok >= r.api_horizon_usd_per_mtok * (1 - 1e-9)
 
 

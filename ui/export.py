@@ -50,20 +50,27 @@ def _kaleido_server() -> bool:
     return True
 
 
+#: width of a server-side PNG [px] before ``scale``; each chart keeps its own height
+PNG_WIDTH_PX = 1400
+
+
 def png_bytes(figure: dict, scale: int = 2) -> bytes:
-    """The figure as a PNG, rendered by kaleido in the system's Chromium."""
+    """The figure as a PNG at its own height, rendered by kaleido in the system's Chromium."""
     import plotly.graph_objects as go
     import plotly.io as pio
 
     _kaleido_server()
+    height = int(figure.get("layout", {}).get("height") or 700)
     with warnings.catch_warnings():  # kaleido's server ignores per-call browser options, and says so
         warnings.simplefilter("ignore", UserWarning)
-        return pio.to_image(go.Figure(figure, _validate=False), format="png", scale=scale, width=1400, height=800)
+        return pio.to_image(
+            go.Figure(figure, _validate=False), format="png", scale=scale, width=PNG_WIDTH_PX, height=height
+        )
 
 
-def downloads(result: cm.Study, slug: str, figure: dict) -> None:
-    """CSV downloads of the curves and the summary (made when clicked); a server-side PNG where a
-    browser exists."""
+def downloads(result: cm.Study, slug: str, figures: dict[str, dict]) -> None:
+    """CSV downloads of the curves and the summary (made when clicked); server-side PNGs of
+    ``figures`` (file-name suffix -> figure) where a browser exists."""
     a, b, c = st.columns(3)
     a.download_button(
         "Cumulative cost by month (CSV)",
@@ -85,10 +92,17 @@ def downloads(result: cm.Study, slug: str, figure: dict) -> None:
                 "Server-side PNG export needs Chromium on the server (Debian: apt-get install chromium). "
                 "The chart's camera button saves a PNG from your browser meanwhile."
             )
-        elif st.button("Render the cumulative chart as PNG", key="render_png"):
+        elif st.button("Render both charts as PNG", key="render_png"):
             try:
-                data = png_bytes(figure)
+                rendered = {suffix: png_bytes(figure) for suffix, figure in figures.items()}
             except Exception as exc:  # kaleido or the browser failed: say so, keep the page
                 text.warning(f"PNG export failed ({type(exc).__name__}): {exc}")
             else:
-                st.download_button("Download PNG", data, f"{slug}-cumulative.png", "image/png", key="download_png")
+                for suffix, data in rendered.items():
+                    st.download_button(
+                        f"Download {suffix} PNG",
+                        data,
+                        f"{slug}-{suffix}.png",
+                        "image/png",
+                        key=f"download_png_{suffix}",
+                    )

@@ -14,7 +14,7 @@ import streamlit as st
 from pydantic import BaseModel
 
 import costmodel as cm
-from costmodel.glossary import GLOSSARY
+from costmodel.glossary import GLOSSARY, label
 from costmodel.schema import kind as field_kind
 from ui import text
 
@@ -22,8 +22,8 @@ SKIP = {"quants", "confidence"}
 
 
 def _label(name: str) -> str:
-    unit, meaning = GLOSSARY.get(name, ("", name))
-    return f"{name} [{unit}]" if unit and unit not in ("0-1", "date") else name
+    """A field's label: the glossary's name for it and its unit (the field name stays in the CSV)."""
+    return label(name)
 
 
 def object_form(cls: type[BaseModel], form_key: str, current: BaseModel | None, columns: int = 3) -> BaseModel | None:

@@ -12,7 +12,7 @@ from ..glossary import axis_title
 from ..explain import explain
 from ..explain import tokens as format_tokens
 from ..study import Study
-from .style import PALETTE, SCENARIO_DASHES, Spec, api_style, array, by_month, caption, finish, title
+from .style import PALETTE, SCENARIO_DASHES, Spec, api_style, array, by_month, finish
 
 
 def _not_drawn(study: Study, names: Mapping[str, str]) -> list[str]:
@@ -22,6 +22,11 @@ def _not_drawn(study: Study, names: Mapping[str, str]) -> list[str]:
         if r.verdict == Verdict.DOES_NOT_FIT:
             notes.append(f"Not drawn: {names.get(build.build_id, build.build_id)}: {explain(r).headline}")
     return notes
+
+
+def _finish(spec: Spec, study: Study, names: Mapping[str, str], question: str, height: int, notes: list[str]) -> dict:
+    """A break-even chart's title, the study's assumptions, and its notes with the builds not drawn."""
+    return finish(spec, question, study.assumptions(), height=height, notes=notes + _not_drawn(study, names))
 
 
 def cumulative_cost(study: Study, colours: Mapping[str, str], names: Mapping[str, str] | None = None) -> dict:
@@ -83,14 +88,12 @@ def cumulative_cost(study: Study, colours: Mapping[str, str], names: Mapping[str
                 colours.get(build.build_id, PALETTE[0]),
                 names.get(build.build_id, build.build_id),
             )
-    by_month(spec, height=720)
+    by_month(spec)
     notes = [
         "Solid: what owning has cost if the box were sold that month (cash out less what it would fetch); dotted: cash out alone.",
         "Stars: owning turns ahead of the API; crosses: it falls behind again; diamonds: its price recovered in cash.",
     ]
-    caption(spec, notes + _not_drawn(study, names))
-    title(spec, "Buy the box or pay the API? Cumulative cost [USD]", study.assumptions())
-    return spec.spec()
+    return _finish(spec, study, names, "Buy the box or pay the API? Cumulative cost [USD]", 720, notes)
 
 
 def _marks(spec: Spec, r: Comparison, build_id: str, price_id: str, colour: str, label: str) -> None:
@@ -213,22 +216,24 @@ def cost_per_mtok(study: Study, colours: Mapping[str, str], names: Mapping[str, 
         hoverinfo="skip",
     )
     spec.layout.update(
-        xaxis={"type": "log", "title": {"text": axis_title("volume_tok_per_month", "Tokens a month (flat)")}},
+        xaxis={
+            "type": "log",
+            "title": {"text": axis_title("volume_tok_per_month", "Tokens a month (flat)")},
+            "dtick": 1,
+        },
         yaxis={
             "type": "log",
             "title": {"text": axis_title("api_usd_per_mtok", "Cost per million tokens")},
             "tickprefix": "$",
+            "dtick": 1,  # labels at powers of ten only: a bare "5" between $1 and $10 reads as $5 or $500
         },
-        legend={"orientation": "h", "y": -0.14, "x": 0, "yanchor": "top"},
-        height=700,
     )
     notes = [
         "Solid: what each build serves; dotted: beyond its capacity, the overflow sent to the API. "
         "Circles: where a build matches the API price."
     ]
-    caption(spec, notes + _not_drawn(study, names))
-    title(spec, "At what volume does the box beat the API? Cost per million tokens [USD]", study.assumptions())
-    return spec.spec()
+    question = "At what volume does the box beat the API? Cost per million tokens [USD]"
+    return _finish(spec, study, names, question, 700, notes)
 
 
 def scenario_overlay(studies: Mapping[str, Study], colours: Mapping[str, str]) -> dict:

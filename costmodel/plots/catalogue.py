@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
 
+from ..explain import short_names
 from ..glossary import axis_title
-from .style import PALETTE, Spec, array, bar_before_reference, finish
+from .style import PALETTE, Spec, array, bar_before_reference, finish, wrap
 
 
 def hardware_speeds(table: pd.DataFrame, colours: Mapping[str, str], lines: list[str]) -> dict:
     """Estimated decode speed and its ceiling for each build that holds the model (log x)."""
+    table = table.assign(name=short_names(table["name"]))
     fits = table[table["decode_tok_s"].notna()].sort_values("decode_tok_s")
     spec = Spec()
     bar_before_reference(
@@ -23,21 +26,18 @@ def hardware_speeds(table: pd.DataFrame, colours: Mapping[str, str], lines: list
         "estimated decode (colour per build)",
         [colours.get(b, PALETTE[0]) for b in fits["build_id"]],
         ("ceiling %{x:,.1f} tok/s", "estimate %{x:,.1f} tok/s"),
+        "bound by " + fits["bound"].astype(str),
     )
-    spec.layout.update(
-        legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
-        xaxis={"type": "log", "title": {"text": axis_title("decode_tok_s", "Decode speed")}},
-    )
+    spec.layout.update(xaxis={"type": "log", "title": {"text": axis_title("decode_tok_s", "Decode speed")}, "dtick": 1})
     missing = list(table.loc[table["decode_tok_s"].isna(), "name"])
-    notes = [f"Does not fit: {', '.join(missing[i : i + 3])}" for i in range(0, len(missing), 3)]
-    figure = finish(
+    # under the title, which starts at the image's left edge: the plot area starts after the names
+    notes = [f"Does not fit: {', '.join(missing)}"] if missing else []
+    return finish(
         spec,
         "How fast can each build run it? Decode speed [tokens/s]",
         lines + notes,
-        height=max(460, 140 + 34 * len(fits) + 15 * len(lines + notes)),
+        height=max(460, 230 + 34 * len(fits) + 15 * len(wrap(lines + notes))),
     )
-    figure["layout"]["margin"]["b"] = 110
-    return figure
 
 
 def kv_cache(curve: pd.DataFrame, model_name: str, weights_gb: float) -> dict:
@@ -63,7 +63,6 @@ def kv_cache(curve: pd.DataFrame, model_name: str, weights_gb: float) -> dict:
     spec.layout.update(
         xaxis={"type": "log", "title": {"text": axis_title("context_tokens", "Context length")}},
         yaxis={"type": "log", "title": {"text": axis_title("kv_cache_gb", "KV-cache memory")}},
-        legend={"orientation": "h", "y": -0.18},
     )
     return finish(spec, f"{model_name}: KV-cache memory against context length [GB]", [])
 
@@ -91,7 +90,6 @@ def quant_memory(memory: pd.DataFrame, model_name: str, context_tokens: int) -> 
     )
     spec.layout.update(
         barmode="group",
-        legend={"orientation": "h", "y": -0.18},
         yaxis={"title": {"text": axis_title("required_gb", "Memory")}, "type": "log"},
         xaxis={"title": {"text": "Quantisation"}},
     )
@@ -113,24 +111,33 @@ def price_blend(table: pd.DataFrame, lines: list[str]) -> dict:
     )
     spec.layout.update(
         yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.12},
         xaxis={"type": "log", "title": {"text": axis_title("blended_usd_per_mtok", "Price")}, "tickprefix": "$"},
     )
     return finish(spec, "What a million tokens cost [USD/Mtok]", lines, height=max(460, 80 + 28 * len(table)))
 
 
+#: days over which a price with no start date is drawn before the first dated change
+UNDATED_SHOWN_DAYS = 90
+
+
 def price_history(history: pd.DataFrame, until: str, lines: list[str]) -> dict:
     """An offering's prices over time as steps: input, output and cached input [USD/Mtok]."""
     spec = Spec()
-    dated = history.assign(valid_from=[str(d) if d is not None else None for d in history["valid_from"]])
-    first = next((d for d in dated["valid_from"] if d is not None), until)
-    starts = [d if d is not None else first for d in dated["valid_from"]]
+    # a plain list: pandas would turn a missing start date into NaN
+    valid_from = [None if d is None or pd.isna(d) else str(d)[:10] for d in history["valid_from"]]
+    first = next((d for d in valid_from if d is not None), until)
+    # a price in force before the first dated change has no start date of its own: drawn over the
+    # 90 days before that change, and said so, rather than left out
+    before = str(dt.date.fromisoformat(first) - dt.timedelta(days=UNDATED_SHOWN_DAYS))
+    starts = [d if d is not None else before for d in valid_from]
+    if None in valid_from:
+        lines = [*lines, f"The first price has no start date: drawn over the {UNDATED_SHOWN_DAYS} days before {first}"]
     for column, name, colour in (
         ("input_usd_per_mtok", "input", PALETTE[0]),
         ("output_usd_per_mtok", "output", PALETTE[3]),
         ("cached_input_usd_per_mtok", "cached input", PALETTE[2]),
     ):
-        values = [None if pd.isna(v) else float(v) for v in dated[column]]
+        values = [None if pd.isna(v) else float(v) for v in history[column]]
         if all(v is None for v in values):
             continue
         spec.scatter(
@@ -144,6 +151,5 @@ def price_history(history: pd.DataFrame, until: str, lines: list[str]) -> dict:
     spec.layout.update(
         xaxis={"title": {"text": axis_title("valid_from", "Price in force from")}, "type": "date"},
         yaxis={"title": {"text": axis_title("input_usd_per_mtok", "Price")}, "tickprefix": "$", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.2},
     )
     return finish(spec, f"{history['price_id'].iloc[0]}: price history [USD/Mtok]", lines, height=460)

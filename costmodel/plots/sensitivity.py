@@ -5,56 +5,49 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..explain import tokens as format_tokens
+from ..explain import usd, value
 from ..glossary import axis_title
 from ..inputs import INPUTS
-from .style import PALETTE, Spec, api_style, array, by_month, finish
-
-
-def _value(name: str, value: float) -> str:
-    if name in ("capex_usd",):
-        return f"${value:,.0f}"
-    if name == "tokens_per_month":
-        return format_tokens(value)
-    if name == "electricity_usd_per_kwh":
-        return f"${value:.3f}"
-    return f"{value:,.3g}"
+from .style import PALETTE, Spec, api_style, array, by_month, finish, wrap
 
 
 def tornado(table: pd.DataFrame, lines: list[str]) -> dict:
     """Savings at the horizon as each input moves low to high: bars sorted by impact, flips called out."""
-    rows = table.iloc[::-1]  # plotly draws the first category at the bottom
+    still = table[table["low_value"] == table["high_value"]]  # e.g. a share of 0 moved by -+25%
+    rows = table[table["low_value"] != table["high_value"]].iloc[::-1]  # plotly draws the first at the bottom
     base = float(table["savings_base_usd"].iloc[0])
     labels = [
-        f"{INPUTS[r.input].label}: {_value(r.input, r.low_value)} to {_value(r.input, r.high_value)}"
+        f"{INPUTS[r.input].label}: {value(r.input, r.low_value)} to {value(r.input, r.high_value)}"
         + (" (flips the verdict)" if r.flips_verdict else "")
         for r in rows.itertuples()
     ]
     spec = Spec()
-    for column, name, colour in (
-        ("savings_low_usd", "input at its low", "#d62728"),
-        ("savings_high_usd", "input at its high", "#2ca02c"),
-    ):
+    # green where the input's move leaves you better off than the base, red where worse: the colour
+    # says the outcome, and the hover says which end of the input's range it is
+    low, high = rows["savings_low_usd"].to_numpy(), rows["savings_high_usd"].to_numpy()
+    better_is_high = high >= low
+    for name, colour, pick in (("better outcome", "#2ca02c", True), ("worse outcome", "#d62728", False)):
+        ends = np.where(better_is_high == pick, high, low)
+        which = np.where(better_is_high == pick, "high", "low")
         spec.bar(
             y=labels,
-            x=[float(v) - base for v in rows[column]],
+            x=[float(v) - base for v in ends],
             base=base,
             orientation="h",
             name=name,
             marker={"color": colour},
-            customdata=array(rows[column]),
-            hovertemplate="%{y}<br>savings $%{customdata:,.0f}<extra>" + name + "</extra>",
+            customdata=[[usd(float(v)), w] for v, w in zip(ends, which, strict=True)],
+            hovertemplate="%{y}<br>input at its %{customdata[1]}: savings at the horizon %{customdata[0]}<extra>"
+            + name
+            + "</extra>",
         )
+    span = [labels[0], labels[-1]] if labels else []
     spec.scatter(
-        x=[base, base],
-        y=[labels[0], labels[-1]],
-        mode="lines",
-        name=f"base: ${base:,.0f}",
-        line={"color": "#000", "width": 1},
+        x=[base, base][: len(span)], y=span, mode="lines", name=f"base: {usd(base)}", line={"color": "#000", "width": 1}
     )
     spec.scatter(
-        x=[0, 0],
-        y=[labels[0], labels[-1]],
+        x=[0, 0][: len(span)],
+        y=span,
         mode="lines",
         name="break-even (savings 0)",
         line={"color": "#888", "width": 1, "dash": "dot"},
@@ -67,7 +60,6 @@ def tornado(table: pd.DataFrame, lines: list[str]) -> dict:
             "tickformat": ",.0f",
         },
         yaxis={"automargin": True},
-        legend={"orientation": "h", "y": -0.15},
     )
     flips = [INPUTS[i].label for i in table.loc[table["flips_verdict"], "input"]]
     notes = [
@@ -75,11 +67,16 @@ def tornado(table: pd.DataFrame, lines: list[str]) -> dict:
         if flips
         else "No input flips the verdict within its range"
     ]
+    if not still.empty:
+        notes.append(
+            "Not drawn, its range is a single value: "
+            + ", ".join(f"{INPUTS[r.input].label} {value(r.input, r.low_value)}" for r in still.itertuples())
+        )
     return finish(
         spec,
         "Which guesses matter? Savings at the horizon [USD]",
         lines + notes,
-        height=160 + 38 * len(table) + 15 * len(lines),
+        height=230 + 38 * len(rows) + 15 * len(wrap(lines + notes)),
     )
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import html
+import textwrap
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from ..explain import short_names
 from ..glossary import axis_title
 
 PALETTE = (
@@ -71,6 +73,7 @@ class Spec:
     def __init__(self) -> None:
         self.data: list[dict] = []
         self.layout: dict = {"template": template(), "font": FONT, "annotations": []}
+        self.notes: list[str] = []
 
     def scatter(self, **trace: object) -> None:
         self.data.append({"type": "scatter", **trace})
@@ -101,8 +104,79 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+#: the width a legend is laid out for [px]: the plot area of a chart on a 1,280-1,440 px screen
+#: (about 850-980 px wide, less the margins); a wider PNG only gains white space under the legend
+LAYOUT_WIDTH_PX = 800
+#: characters of an 11 px subtitle or note line before it wraps (DejaVu Sans averages ~6.6 px)
+WRAP_CHARS = 140
+#: below the plot area: tick labels and the axis title [px]
+AXIS_PX = 62
+#: a legend row, and the legend box's padding above and below its rows [px] (measured in chromium:
+#: three rows take 87 px)
+LEGEND_ROW_PX = 25
+LEGEND_PAD_PX = 12
+TEXT_LINE_PX = 15
+
+
+def wrap(lines: Iterable[str], width: int = WRAP_CHARS) -> list[str]:
+    """Each line broken at spaces so that none runs past the image's right edge."""
+    out: list[str] = []
+    for line in lines:
+        out.extend(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""])
+    return out
+
+
+def legend_rows(names: Iterable[str], width: int = LAYOUT_WIDTH_PX) -> int:
+    """How many rows a horizontal legend of ``names`` takes at ``width`` px (plotly lays entries out
+    left to right: a symbol ~50 px, then the name at ~6.5 px a character)."""
+    rows, used = 0, width
+    for name in names:
+        entry = 50 + 6.5 * len(name)
+        if used + entry > width:
+            rows, used = rows + 1, 0
+        used += entry
+    return rows
+
+
+def _legend_names(spec: Spec) -> list[str]:
+    return [t["name"] for t in spec.data if t.get("showlegend", True) and t.get("name")]
+
+
 def caption(spec: Spec, notes: list[str]) -> None:
-    """What is not drawn, under the legend, inside the image."""
+    """What is not drawn: notes under the legend, inside the image (laid out by ``finish``)."""
+    spec.notes.extend(notes)
+
+
+def title(spec: Spec, question: str, lines: list[str], size: int = 19) -> None:
+    """The question as the title; the model, volume and every assumption under it, in the image,
+    each line wrapped to the image's width."""
+    lines = wrap(lines)
+    small = "".join(f"<br><span style='font-size:11px;color:#444'>{esc(line)}</span>" for line in lines)
+    spec.layout["title"] = {
+        "text": f"{esc(question)}{small}",
+        "x": 0.01,
+        "xanchor": "left",
+        "y": 1,
+        "yanchor": "top",
+        "yref": "container",
+        "pad": {"t": 14},
+        "font": {"size": size},
+    }
+    spec.layout.setdefault("margin", {})["t"] = 80 + TEXT_LINE_PX * len(lines)
+
+
+def below_the_plot(spec: Spec, height: int) -> None:
+    """The legend under the axis and the notes under the legend, placed in pixels from the figure's
+    height and margins, so neither prints over the other however many entries or notes there are."""
+    notes = wrap(spec.notes)
+    rows = legend_rows(_legend_names(spec)) if spec.layout.get("showlegend", True) else 0
+    legend_px = LEGEND_ROW_PX * rows + LEGEND_PAD_PX if rows else 0
+    bottom = AXIS_PX + legend_px + (TEXT_LINE_PX * len(notes) + 12 if notes else 0) + 8
+    margin = spec.layout.setdefault("margin", {})
+    margin.update({"l": margin.get("l", 70), "r": 30, "b": bottom})
+    plot_px = max(height - margin.get("t", 80) - bottom, 100)
+    legend = spec.layout.setdefault("legend", {})
+    legend.update({"orientation": "h", "x": 0, "xanchor": "left", "y": -AXIS_PX / plot_px, "yanchor": "top"})
     if notes:
         spec.layout["annotations"].append(
             {
@@ -110,7 +184,7 @@ def caption(spec: Spec, notes: list[str]) -> None:
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": -0.3,
+                "y": -(AXIS_PX + legend_px + 6) / plot_px,
                 "xanchor": "left",
                 "yanchor": "top",
                 "showarrow": False,
@@ -118,22 +192,6 @@ def caption(spec: Spec, notes: list[str]) -> None:
                 "font": {"size": 11, "color": "#444"},
             }
         )
-    spec.layout["margin"] = {"l": 70, "r": 30, "b": 150 + 16 * len(notes)}
-
-
-def title(spec: Spec, question: str, lines: list[str], size: int = 19) -> None:
-    """The question as the title; the model, volume and every assumption under it, in the image."""
-    small = "".join(f"<br><span style='font-size:11px;color:#444'>{esc(line)}</span>" for line in lines)
-    spec.layout["title"] = {
-        "text": f"{esc(question)}{small}",
-        "x": 0.01,
-        "xanchor": "left",
-        "y": 0.97,
-        "yanchor": "top",
-        "yref": "container",
-        "font": {"size": size},
-    }
-    spec.layout.setdefault("margin", {})["t"] = 85 + 15 * len(lines)
 
 
 def by_month(spec: Spec, **layout: object) -> None:
@@ -146,7 +204,6 @@ def by_month(spec: Spec, **layout: object) -> None:
             "tickformat": ",.0f",
             "rangemode": "tozero",
         },
-        legend={"orientation": "h", "y": -0.14, "x": 0, "yanchor": "top"},
         **layout,
     )
 
@@ -156,19 +213,17 @@ def api_style(i: int) -> dict:
 
 
 def legend_names(builds: Iterable, width: int = 40) -> dict[str, str]:
-    """Short display names for builds: their name, cut at ``width`` characters."""
-    out = {}
-    for build in builds:
-        name = build.name if len(build.name) <= width else build.name[: width - 1] + "…"
-        out[build.build_id] = name
-    return out
+    """Short display names for builds: their name without its parenthesis, cut at a word."""
+    builds = list(builds)
+    return dict(zip((b.build_id for b in builds), short_names((b.name for b in builds), width), strict=True))
 
 
-def finish(spec: Spec, question: str, lines: list[str], height: int = 520) -> dict:
-    """A plain chart's title, height and margins; its finished spec."""
+def finish(spec: Spec, question: str, lines: list[str], height: int = 520, notes: Iterable[str] = ()) -> dict:
+    """A chart's title and assumptions above, legend and ``notes`` below, at ``height`` px; its spec."""
+    caption(spec, list(notes))
     title(spec, question, lines, size=17)
     spec.layout.update(height=height)
-    spec.layout["margin"].update({"l": 70, "r": 30, "b": 60})
+    below_the_plot(spec, height)
     return spec.spec()
 
 
@@ -181,9 +236,11 @@ def bar_before_reference(
     value_name: str,
     colour: str | list[str],
     hover: tuple[str, str],
+    value_notes: pd.Series | None = None,
 ) -> None:
     """Horizontal bars of ``value`` drawn over grey bars of a ``reference`` (a ceiling, a sum) per label;
-    ``hover`` gives the two bars' hover lines (``%{x}`` is the bar's value)."""
+    ``hover`` gives the two bars' hover lines (``%{x}`` is the bar's value), ``value_notes`` a line
+    more for each value bar."""
     spec.bar(
         y=array(labels),
         x=array(reference),
@@ -192,12 +249,14 @@ def bar_before_reference(
         marker={"color": "rgba(0,0,0,0.13)"},
         hovertemplate=f"%{{y}}: {hover[0]}<extra></extra>",
     )
+    notes = {} if value_notes is None else {"hovertext": array(value_notes)}
     spec.bar(
         y=array(labels),
         x=array(value),
         orientation="h",
         name=value_name,
         marker={"color": colour},
-        hovertemplate=f"%{{y}}: {hover[1]}<extra></extra>",
+        hovertemplate=f"%{{y}}: {hover[1]}" + ("<br>%{hovertext}" if notes else "") + "<extra></extra>",
+        **notes,
     )
     spec.layout["barmode"] = "overlay"
