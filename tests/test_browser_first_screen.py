@@ -31,7 +31,7 @@ def picker(page: Page, label: str):
 
 
 def chosen(page: Page, label: str) -> int:
-    return picker(page, label).locator('[data-baseweb="tag"]').count()
+    return picker(page, label).locator(".react-aria-ComboBox [data-tag]").count()
 
 
 @pytest.mark.parametrize(
@@ -41,11 +41,13 @@ def chosen(page: Page, label: str) -> int:
 )
 def test_typing_and_enter_adds_at_most_one_and_never_breaks_the_page(page: Page, label: str, typed: str) -> None:
     open_view(page, "/")
-    before = chosen(page, label)
     field = picker(page, label).locator("input")
-    field.click()
-    field.fill(typed)
-    page.wait_for_timeout(300)
+    field.click()  # the picker's interactive part mounts on first use
+    before = chosen(page, label)
+    field.press_sequentially(typed, delay=60)  # as a person types: the list filters as each key lands
+    page.wait_for_timeout(500)
+    options = page.locator('[role="option"]').all_inner_texts()
+    assert options and not [o for o in options if o.startswith("Select ")], options[:3]
     field.press("Enter")
     page.keyboard.press("Escape")
     page.wait_for_selector(IDLE)
@@ -54,8 +56,7 @@ def test_typing_and_enter_adds_at_most_one_and_never_breaks_the_page(page: Page,
     expect(page.locator(EXCEPTION)).to_have_count(0)
     expect(page.locator(ERROR)).to_have_count(0)
     after = chosen(page, label)
-    assert before <= after <= before + 1, (before, after)
-    assert "Select" not in picker(page, label).inner_text() or after <= 8
+    assert before >= 1 and before <= after <= before + 1, (before, after)
 
 
 def boxes(page: Page) -> list[dict]:
