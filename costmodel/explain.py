@@ -9,6 +9,9 @@ nothing on screen is cut out of a sentence or formatted twice.
 ``tokens``         ``50e6`` -> ``'50 M'``, ``2.5e9`` -> ``'2.5 B'``, ``10e9`` -> ``'10 B'``
 ``usd``            ``-1234.5`` -> ``'-$1,235'``
 ``rate``           a price per million tokens: ``'$2.15'``, ``'n/a'`` for None
+``price_words``    a build's price, what kind it is and when it was seen
+``stale_prices``   the sentence that flags builds whose price is over six months old
+``kv_layers_words``  what a model's layers of each kind cache
 =================  ==================================================================
 """
 
@@ -16,11 +19,13 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .breakeven import Comparison, Verdict
 from .glossary import GLOSSARY, unit
+from .schema import BUILD_PRICE_STALE_AFTER_DAYS, Build, Model
 
 if TYPE_CHECKING:  # for the annotation only: recommend builds on study, which builds on this module
     from .recommend import Recommendation
@@ -146,6 +151,96 @@ def rate(usd_per_mtok: float | None) -> str:
     return "n/a" if usd_per_mtok is None else f"${usd_per_mtok:,.2f}"
 
 
+#: a price kind in a sentence: "a used price"
+_PRICE_KIND_WORDS = {
+    "list": "the maker's list price new",
+    "street": "a retailer's price new",
+    "used": "a used price",
+    "clearance": "a clearance price",
+    "estimate": "an estimate",
+}
+
+
+def price_words(build: Build, today: dt.date | None = None) -> str:
+    """A build's price, what it is and when it was seen; with ``today``, how old when over six months.
+
+    >>> b = Build(build_id="box", name="Box", capex_usd=6000, power_load_w=200, power_idle_w=10,
+    ...           gpu_count=0, cpu_tflops=2, system_ram_gb=256, ram_bandwidth_gbs=819,
+    ...           price_kind="used", price_as_of=dt.date(2026, 3, 8))
+    >>> price_words(b)
+    '$6,000, a used price seen Mar 2026'
+    >>> price_words(b, dt.date(2026, 12, 2))
+    '$6,000, a used price seen Mar 2026 (269 days ago: check it)'
+    """
+    text = value("capex_usd", build.capex_usd)
+    kind = _PRICE_KIND_WORDS.get(build.price_kind or "", "a price of unstated kind")
+    seen = build.price_seen
+    text += f", {kind} seen {seen:%b %Y}" if seen else f", {kind}, date unknown"
+    if today is not None and seen is not None and build.price_is_stale(today):
+        text += f" ({(today - seen).days:,} days ago: check it)"
+    return text
+
+
+def stale_prices(builds: Iterable[Build], today: dt.date) -> str | None:
+    """The sentence flagging the builds whose price is over ``BUILD_PRICE_STALE_AFTER_DAYS`` old, or
+    None: each by name when one or two, else how many and when they were seen.
+
+    >>> b = Build(build_id="box", name="Box (big)", capex_usd=6000, power_load_w=200, power_idle_w=10,
+    ...           gpu_count=0, cpu_tflops=2, system_ram_gb=256, ram_bandwidth_gbs=819,
+    ...           price_kind="list", price_as_of=dt.date(2023, 6, 1))
+    >>> stale_prices([b], dt.date(2026, 12, 2))
+    'Price over 6 months old: Box (list, seen Jun 2023). Check it before you buy: hardware prices move.'
+    >>> c = b.model_copy(update={"price_as_of": dt.date(2026, 2, 1)})
+    >>> stale_prices([b, c, c], dt.date(2026, 12, 2))[:67]
+    'Prices over 6 months old: all 3 builds, seen Jun 2023 to Feb 2026. '
+    """
+    builds = list(builds)
+    old = [b for b in builds if b.price_is_stale(today)]
+    if not old:
+        return None
+    months = round(BUILD_PRICE_STALE_AFTER_DAYS / 30.5)
+    if len(old) == 1:
+        b = old[0]
+        seen = f"seen {b.price_seen:%b %Y}" if b.price_seen else "date unknown"
+        return (
+            f"Price over {months} months old: {short_name(b.name)} ({b.price_kind or 'kind unstated'}, {seen}). "
+            "Check it before you buy: hardware prices move."
+        )
+    if len(old) == 2:
+        listed = " and ".join(
+            f"{short_name(b.name)} (" + (f"seen {b.price_seen:%b %Y})" if b.price_seen else "date unknown)")
+            for b in old
+        )
+    else:
+        dates = sorted(b.price_seen for b in old if b.price_seen)
+        span = f", seen {dates[0]:%b %Y} to {dates[-1]:%b %Y}" if dates else ""
+        listed = ("all " if len(old) == len(builds) else "") + f"{len(old)} builds{span}"
+    return f"Prices over {months} months old: {listed}. Check them before you buy: hardware prices move."
+
+
+def kv_layers_words(model: Model) -> str:
+    """What each kind of a model's layers caches per token, for a caption (empty without ``kv_layers``).
+
+    >>> import costmodel as cm
+    >>> kv_layers_words(cm.load_catalog(snapshot=False).models["gemma-4-31b"])
+    '50 sliding: K and V, 16 heads x 256, window 1,024 tokens; 10 global: K and V, 4 heads x 512'
+    >>> kv_layers_words(cm.load_catalog(snapshot=False).models["glm-5.2"])
+    '78 mla: one 576-wide vector; 21 dsa indexer key (on top): one 128-wide vector'
+    """
+    parts = []
+    for k in model.kv_layers:
+        if k.tensors == 0:
+            what = "no KV cache (a fixed-size state)"
+        elif k.tensors == 1:
+            what = f"one {k.head_dim}-wide vector" + (f" per head, {k.kv_heads} heads" if k.kv_heads > 1 else "")
+        else:
+            what = f"K and V, {k.kv_heads} head{'s' if k.kv_heads > 1 else ''} x {k.head_dim}"
+        if k.window_tokens:
+            what += f", window {k.window_tokens:,} tokens"
+        parts.append(f"{k.layers} {k.layer_kind}{' (on top)' if k.extra else ''}: {what}")
+    return "; ".join(parts)
+
+
 @dataclasses.dataclass(frozen=True)
 class Explanation:
     """A comparison in words: ``headline`` (the verdict in a few words) and ``details`` (why)."""
@@ -187,7 +282,7 @@ def explain(r: Comparison) -> Explanation:
     >>> s = cm.Scenario(build=cat.builds["mac-studio-192gb"], model=glm, quant=glm.quants["UD-IQ2_XXS"],
     ...                 price=cat.prices["zai/glm-5.2"], usage=cm.Usage(tokens_per_month=50e6))
     >>> explain(cm.compare(s)).headline
-    'does not fit: short by 59 GB'
+    'does not fit: short by 56 GB'
     """
     s, fit = r.scenario, r.fit
     horizon = s.horizon_months

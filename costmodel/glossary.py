@@ -8,6 +8,8 @@ every public field is listed.
 
 from __future__ import annotations
 
+from .schema import API_PRICE_STALE_AFTER_DAYS, BUILD_PRICE_STALE_AFTER_DAYS, QUALITY_METRIC_WORDS
+
 GLOSSARY: dict[str, tuple[str, str]] = {
     # provenance
     "source": ("", "where the row's figures come from (URL or citation)"),
@@ -35,6 +37,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "power_idle_w": ("W", "whole machine at the wall while idle"),
     "lifetime_months": ("months", "economic life before the machine is sold"),
     "resale_fraction": ("0-1", "share of capex recovered at the end of life"),
+    "price_kind": ("", "what capex is: list (new, maker), street (new, retailer), used, clearance, or estimate"),
+    "price_as_of": ("date", "date the price was seen"),
+    "price_stale": ("", f"build price seen more than {BUILD_PRICE_STALE_AFTER_DAYS} days ago"),
+    "power_kind": ("", "what the power figures are: measured at the wall, vendor-max, tdp, or estimate"),
     # models and quants
     "model_id": ("", "id of an open-weight model"),
     "total_params_b": ("B params", "total parameters"),
@@ -49,12 +55,25 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "max_context_tokens": ("tokens", "longest context the model supports"),
     "license": ("", "licence of the weights"),
     "quants": ("", "the model's quantisations by name"),
+    "kv_layers": ("", "the model's layers by kind, where their KV caches differ (kv_layers.csv)"),
     "quant": ("", "name of a quantisation"),
     "file_size_gb": ("GB", "size of the weights file"),
     "bits_per_weight": ("bits", "file size x 8 / total parameters"),
     "quality_retained": ("0-1", "quality relative to the full-precision model"),
     "quality_confidence": ("", "sourced or estimate"),
     "min_memory_gb": ("GB", "memory a source says the quant needs to run"),
+    "size_kind": ("", "where the file size comes from: listing (sum of the published parts), rounded, derived"),
+    "claimed_file_size_gb": ("GB", "a published size that differs from the file (an article's figure)"),
+    "quality_metric": ("", "what quality_retained measures: " + ", ".join(QUALITY_METRIC_WORDS)),
+    "quality_on_this_model": ("", "true when the quality figure was measured on this model"),
+    "quality_source": ("", "where the quality figure comes from"),
+    # layers by kind (kv_layers.csv)
+    "layer_kind": ("", "a kind of layer: full, sliding, global, linear, indexer"),
+    "layers": ("layers", "layers of this kind"),
+    "kv_heads": ("heads", "cached heads per layer of this kind"),
+    "tensors": ("0-2", "tensors cached per head: 2 for K and V, 1 for one latent or key, 0 for none"),
+    "window_tokens": ("tokens", "sliding window of this kind's layers"),
+    "extra": ("", "true for a cache kept on layers counted in another row"),
     # prices
     "price_id": ("", "id of an API offering: provider/model"),
     "provider": ("", "API provider"),
@@ -122,7 +141,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "blended_usd_per_mtok": ("USD/Mtok", "price of a million tokens of the chosen mix"),
     "sum_of_prices_usd": ("USD", "input price plus output price: the articles' 'blended' figure"),
     "age_days": ("days", "days since the price was checked"),
-    "stale": ("", "price older than 90 days"),
+    "stale": ("", f"price older than {API_PRICE_STALE_AFTER_DAYS} days"),
     "verdict": ("", "pays_back, never, cannot_serve or does_not_fit"),
     "reason": ("", "the verdict with its why"),
     "speed_source": ("", "measured or estimated speeds"),
@@ -248,6 +267,12 @@ NAMES: dict[str, str] = {
     "sum_of_prices_usd": "Input + output (articles' blend)",
     "age_days": "Age",
     "stale": "Stale",
+    "price_kind": "Price is",
+    "price_as_of": "Price seen",
+    "price_stale": "Price over 6 months old",
+    "size_kind": "Size from",
+    "claimed_file_size_gb": "Claimed size",
+    "quality_metric": "Quality measure",
     "input": "Input",
     "file_size_gb": "Weights file",
     "bits_per_weight": "Bits per weight",

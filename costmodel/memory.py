@@ -5,6 +5,8 @@
 * **KV cache.** Per token and layer a GQA model caches K and V for each KV head
   (2 x n_kv_heads x head_dim elements); an MLA model caches one compressed latent
   (head_dim elements with n_kv_heads 1). Sliding-window layers cache at most their window.
+  A model whose layers differ (``Model.kv_layers``: Gemma 4's global layers with 4 KV heads of
+  512 beside 16 of 256, Qwen3.6's linear-attention layers that cache nothing) is summed kind by kind.
   Elements are 2 bytes in f16; llama.cpp's q8_0 and q4_0 cache types store 32 elements in 34
   and 18 bytes.
 * **Runtime overhead.** ``RUNTIME_OVERHEAD_GB_PER_DEVICE`` per GPU (or per machine without one)
@@ -88,6 +90,12 @@ def kv_cache_gb(model: Model, context_tokens: int, kv_cache_dtype: str = "f16") 
         raise CostModelError(
             f"kv_cache_gb: kv_cache_dtype must be one of {sorted(KV_BYTES_PER_ELEMENT)}, got {kv_cache_dtype!r}"
         ) from None
+    if model.kv_layers:
+        elements = sum(
+            k.layers * k.tensors * k.kv_heads * k.head_dim * min(context_tokens, k.window_tokens or context_tokens)
+            for k in model.kv_layers
+        )
+        return elements * bytes_per_element / BYTES_PER_GB
     tensors = 2 if model.attention == "gqa" else 1
     per_layer_token = tensors * model.n_kv_heads * model.head_dim * bytes_per_element
     windowed = model.kv_windowed_layer_share

@@ -158,8 +158,30 @@ class Hardware(_Provenance):
         return DEFAULT_GPU_USABLE_FRACTION
 
 
+#: what a build's price is: a maker's list price new, a street price new (a retailer's), a used
+#: or clearance price, or an estimate (no dated price found for that configuration)
+PriceKind = Literal["list", "street", "used", "clearance", "estimate"]
+#: what a power figure is: measured at the wall, a maker's maximum, a chip's TDP, or an estimate
+PowerKind = Literal["measured", "vendor-max", "tdp", "estimate"]
+#: a build's price older than this is flagged wherever it is used [days] (hardware prices move:
+#: 64 GB of DDR5 cost about three times as much in early 2026 as a year before)
+BUILD_PRICE_STALE_AFTER_DAYS = 183
+#: an API price older than this is flagged stale [days] (providers reprice every few months)
+API_PRICE_STALE_AFTER_DAYS = 90
+
+
+def age_days(seen: dt.date | None, today: dt.date) -> int | None:
+    """Whole days from ``seen`` to ``today``; ``None`` when the date is unknown."""
+    return None if seen is None else (today - seen).days
+
+
 class Build(Hardware):
-    """A machine to buy: its hardware, and what owning it costs (one row of ``data/builds.csv``)."""
+    """A machine to buy: its hardware, and what owning it costs (one row of ``data/builds.csv``).
+
+    ``price_kind`` and ``price_as_of`` say what ``capex_usd`` is and when it was seen: a machine no
+    longer sold new carries a used, clearance or estimated price, never a withdrawn list price.
+    ``power_kind`` says what the power figures are.
+    """
 
     build_id: Id
     capex_usd: Annotated[float, Field(gt=0, le=100_000_000)]
@@ -167,6 +189,19 @@ class Build(Hardware):
     power_idle_w: Annotated[float, Field(ge=0, le=1_000_000)]
     lifetime_months: Annotated[int, Field(gt=0, le=240)] = 48
     resale_fraction: Share = 0.0
+    price_kind: PriceKind | None = None
+    price_as_of: dt.date | None = None
+    power_kind: PowerKind | None = None
+
+    @property
+    def price_seen(self) -> dt.date | None:
+        """When the price was seen: ``price_as_of``, else the row's ``as_of``."""
+        return self.price_as_of or self.as_of
+
+    def price_is_stale(self, today: dt.date) -> bool:
+        """The price was seen more than ``BUILD_PRICE_STALE_AFTER_DAYS`` ago, or on no known day."""
+        age = age_days(self.price_seen, today)
+        return age is None or age > BUILD_PRICE_STALE_AFTER_DAYS
 
     @model_validator(mode="after")
     def _consistent_power(self) -> Build:
@@ -177,8 +212,31 @@ class Build(Hardware):
         return self
 
 
+#: where a file size comes from: the sum of a published file listing's parts (bytes), a rounded
+#: published size, or a figure derived (scaled from another model, or a tool's GiB tensor size)
+SizeKind = Literal["listing", "rounded", "derived"]
+#: what a quality figure measures: top-1 token agreement with the full model, 1 / (1 + KL
+#: divergence), the full model's perplexity over the quant's, a benchmark score ratio, 1.0 by
+#: definition (the released precision), or an estimate set by hand
+QualityMetric = Literal["top1-agreement", "kl-divergence", "ppl-ratio", "benchmark", "by-definition", "estimate"]
+
+QUALITY_METRIC_WORDS: dict[str, str] = {
+    "top1-agreement": "top-1 agreement",
+    "kl-divergence": "a KL-divergence score",
+    "ppl-ratio": "a perplexity ratio",
+    "benchmark": "a benchmark score ratio",
+    "by-definition": "1.0 by definition",
+    "estimate": "an estimate",
+}
+
+
 class Quant(_Provenance):
-    """One quantisation of a model: a file of ``file_size_gb`` holding the weights."""
+    """One quantisation of a model: a file of ``file_size_gb`` holding the weights.
+
+    ``size_kind`` says where the size comes from; ``claimed_file_size_gb`` keeps a published claim
+    that differs from the file (the article's 241 GB beside the file's 238.5 GB). The quality
+    figure carries its metric, whether it was measured on this model, and its source.
+    """
 
     quant: Annotated[str, Field(min_length=1, max_length=60)]
     model_id: Id | None = None
@@ -187,6 +245,47 @@ class Quant(_Provenance):
     quality_retained: Annotated[float, Field(gt=0, le=1)] | None = None
     quality_confidence: Literal["sourced", "estimate"] | None = None
     min_memory_gb: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    size_kind: SizeKind | None = None
+    claimed_file_size_gb: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    quality_metric: QualityMetric | None = None
+    quality_on_this_model: bool | None = None
+    quality_source: LongText = ""
+
+    @property
+    def quality_words(self) -> str:
+        """What the quality figure is, for a sentence: 'top-1 agreement, measured on this model'."""
+        if self.quality_retained is None:
+            return "no quality figure"
+        what = QUALITY_METRIC_WORDS.get(self.quality_metric or "", "a figure of unstated kind")
+        if self.quality_metric in ("by-definition", "estimate") or self.quality_on_this_model is None:
+            return what
+        return what + (", measured on this model" if self.quality_on_this_model else ", measured on another model")
+
+
+class KvLayers(_Provenance):
+    """Layers of one kind and what each caches per token (one row of ``data/kv_layers.csv``).
+
+    ``tensors`` is 2 where K and V are cached (``kv_heads`` x ``head_dim`` elements each), 1 for a
+    single cached tensor (an MLA latent, an indexer key), 0 for a linear-attention layer whose
+    fixed-size state grows with nothing. ``window_tokens`` caps a sliding-window layer's cache.
+    ``extra`` marks a cache kept on layers counted in another row (GLM 5.2's DSA indexer key on
+    21 of its 78 MLA layers): it adds bytes, not layers.
+    """
+
+    model_id: Id
+    layer_kind: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_no_tags)]
+    layers: Annotated[int, Field(gt=0, le=1000)]
+    kv_heads: Annotated[int, Field(ge=0, le=1024)]
+    head_dim: Annotated[int, Field(ge=0, le=8192)]
+    tensors: Annotated[int, Field(ge=0, le=2)]
+    window_tokens: Annotated[int, Field(gt=0, le=100_000_000)] | None = None
+    extra: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> KvLayers:
+        if self.tensors and not (self.kv_heads and self.head_dim):
+            raise ValueError(f"{self.layer_kind}: a cached layer needs kv_heads and head_dim above 0")
+        return self
 
 
 class Model(_Provenance):
@@ -211,6 +310,9 @@ class Model(_Provenance):
     max_context_tokens: Annotated[int, Field(gt=0, le=100_000_000)]
     license: Text = ""
     quants: dict[str, Quant] = Field(default_factory=dict)
+    #: the layers by kind, where they differ (sliding and global, linear and full attention); when
+    #: given they size the KV cache, and the fields above describe the main kind only
+    kv_layers: tuple[KvLayers, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Model:
@@ -227,6 +329,11 @@ class Model(_Provenance):
         for name, quant in self.quants.items():
             if name != quant.quant:
                 raise ValueError(f"quants key {name!r} differs from the quant's name {quant.quant!r}")
+        if self.kv_layers:
+            counted = sum(k.layers for k in self.kv_layers if not k.extra)
+            if counted != self.n_layers:
+                kinds = ", ".join(f"{k.layers} {k.layer_kind}" for k in self.kv_layers if not k.extra)
+                raise ValueError(f"kv_layers count {counted} layers ({kinds}); n_layers is {self.n_layers}")
         return self
 
     @property
@@ -259,6 +366,11 @@ class ApiPrice(_Provenance):
         if self.input_usd_per_mtok == 0 and self.output_usd_per_mtok == 0:
             raise ValueError("input and output prices are both 0: a missing price is not a free one")
         return self
+
+    def is_stale(self, today: dt.date) -> bool:
+        """The price was checked more than ``API_PRICE_STALE_AFTER_DAYS`` ago, or on no known day."""
+        age = age_days(self.as_of, today)
+        return age is None or age > API_PRICE_STALE_AFTER_DAYS
 
 
 class Claim(_Provenance):

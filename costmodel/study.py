@@ -14,17 +14,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
-
-import pandas as pd
-
 from typing import Annotated
 
+import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
 from .breakeven import Comparison, Verdict, compare, volume_curve
 from .catalog import Catalog, lookup
 from .errors import CostModelError
-from .explain import explain
+from .explain import explain, stale_prices
 from .explain import tokens as format_tokens
 from .pricing import blended_usd_per_mtok
 from .schema import (
@@ -195,8 +193,10 @@ class Study:
         if s.quality_adjusted:
             q = self.quant.quality_retained or 1.0
             extras.append(
-                f"local side charged for the quality gap ({q:.0%} retained: {1 / q:.2f} tokens per API token)"
+                f"local side charged for the quality gap ({q:.0%} retained by {self.quant.quality_words}: "
+                f"{1 / q:.2f} tokens per API token)"
             )
+        stale = stale_prices(self.builds, self.as_of)
         return [
             f"{self.model.name} {self.quant.quant} ({self.quant.file_size_gb:,.0f} GB, {s.context_tokens:,}-token context); "
             f"{format_tokens(u.tokens_per_month)} tokens a month, {u.input_share:.0%} input{cached}{growth}",
@@ -208,6 +208,7 @@ class Study:
             money_line(
                 s, [b.name for b in self.builds if self.primary(b.build_id).scenario.owned_value_usd is not None]
             ),
+            *([stale] if stale else []),
         ]
 
 

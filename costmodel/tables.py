@@ -20,11 +20,8 @@ from .breakeven import compare
 from .memory import check_fit, kv_cache_gb
 from .ownership import capacity_tok_per_month, hours_per_token
 from .pricing import blended_usd_per_mtok, sum_of_prices_usd
-from .schema import ApiPrice, Assumptions, Build, MemoryOptions, Model, Quant, Scenario, Usage
+from .schema import ApiPrice, Assumptions, Build, MemoryOptions, Model, Quant, Scenario, Usage, age_days
 from .speed import estimate_speed
-
-#: an API price older than this is flagged stale [days]
-STALE_AFTER_DAYS = 90
 
 FIT_WORDS = {"gpu": "yes", "unified": "yes", "ram": "yes (CPU)", "gpu+ram": "with offload"}
 
@@ -35,11 +32,20 @@ def fit_label(placement: str, shortfall_gb: float) -> str:
 
 
 def hardware_table(
-    builds: Iterable[Build], model: Model, quant: Quant, price: ApiPrice, usage: Usage, assumptions: Assumptions
+    builds: Iterable[Build],
+    model: Model,
+    quant: Quant,
+    price: ApiPrice,
+    usage: Usage,
+    assumptions: Assumptions,
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
     """Every build against ``quant`` of ``model``: fit, decode and prefill speed with the ceiling,
     the most tokens a month, and the cost per million tokens at full use over the build's life
-    (net of resale), beside ``price``'s blend for ``usage``'s mix (its volume is not used)."""
+    (net of resale), beside ``price``'s blend for ``usage``'s mix (its volume is not used).
+
+    Each build's price says what it is and when it was seen; with ``today`` it is flagged
+    ``price_stale`` past ``BUILD_PRICE_STALE_AFTER_DAYS``."""
     a = assumptions
     rows = []
     memory = a.memory.model_dump()
@@ -52,6 +58,9 @@ def hardware_table(
             "required_gb": fit.required_gb,
             "available_gb": fit.available_gb,
             "capex_usd": b.capex_usd,
+            "price_kind": b.price_kind,
+            "price_as_of": b.price_seen,
+            "price_stale": None if today is None else b.price_is_stale(today),
             "decode_tok_s": None,
             "ceiling_decode_tok_s": None,
             "prefill_tok_s": None,
@@ -101,9 +110,12 @@ def memory_map(model: Model, builds: Sequence[Build], memory: MemoryOptions) -> 
                 {
                     "quant": q.quant,
                     "file_size_gb": q.file_size_gb,
+                    "size_kind": q.size_kind,
+                    "claimed_file_size_gb": q.claimed_file_size_gb,
                     "bits_per_weight": q.bits_per_weight,
                     "quality_retained": q.quality_retained,
                     "quality_confidence": q.quality_confidence,
+                    "quality_metric": q.quality_metric,
                     "min_memory_gb": q.min_memory_gb,
                     "kv_cache_gb": fit.kv_cache_gb,
                     "required_gb": fit.required_gb,
@@ -136,7 +148,7 @@ def prices_table(prices: Iterable[ApiPrice], usage: Usage, today: dt.date) -> pd
     """Every offering with its blend for ``usage``'s mix, the articles' sum, age and stale flag."""
     rows = []
     for p in prices:
-        age = (today - p.as_of).days if p.as_of else None
+        age = age_days(p.as_of, today)
         rows.append(
             {
                 "price_id": p.price_id,
@@ -151,7 +163,7 @@ def prices_table(prices: Iterable[ApiPrice], usage: Usage, today: dt.date) -> pd
                 "region": p.region,
                 "as_of": p.as_of,
                 "age_days": age,
-                "stale": age is None or age > STALE_AFTER_DAYS,
+                "stale": p.is_stale(today),
                 "source": p.source,
             }
         )

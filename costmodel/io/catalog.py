@@ -8,6 +8,7 @@
 ``quants.csv``     their quantisations (``Quant``), one per (model_id, quant)
 ``prices.csv``     API offerings (``ApiPrice``), one per ``provider/model``
 ``claims.csv``     published decode speeds (``Claim``) to set beside the estimates
+``kv_layers.csv``  a model's layers by kind where they differ (``KvLayers``), for its KV cache
 =================  ===========================================================
 
 and returns a ``Catalog`` whose ``builds``, ``models`` and ``prices`` are dicts by id. Every row
@@ -30,9 +31,9 @@ from pydantic import BaseModel
 
 from ..catalog import Catalog, PriceChange
 from ..errors import CostModelError
-from ..schema import ApiPrice, Build, Claim, Model, Quant
+from ..schema import ApiPrice, Build, Claim, KvLayers, Model, Quant
 from .price_sources import link_open_weights, snapshot_prices
-from .rows import BUILDS, CLAIMS, MODELS, PRICES, QUANTS, SPECS, FileSpec, read_rows
+from .rows import BUILDS, CLAIMS, KV_LAYERS, MODELS, PRICES, QUANTS, SPECS, FileSpec, read_rows
 
 #: environment variable naming another data directory
 DATA_DIR_ENV = "BREAKEVEN_DATA_DIR"
@@ -64,6 +65,12 @@ def _keyed(rows: Iterable[tuple[int, BaseModel]], spec: FileSpec, errors: list[s
     return out
 
 
+def _keyed_lines(rows: Iterable[tuple[int, BaseModel]], spec: FileSpec, errors: list[str]) -> list[tuple[int, Any]]:
+    """``(row, object)`` of the rows whose id is not a duplicate (each duplicate is an error)."""
+    kept = {id(obj) for obj in _keyed(rows, spec, errors).values()}
+    return [(line, obj) for line, obj in rows if id(obj) in kept]
+
+
 def read_text(path: Path) -> str:
     """A catalogue file's text, or a ``CostModelError`` naming it (missing, or not UTF-8)."""
     try:
@@ -85,6 +92,7 @@ def build_catalog(
     prices: list[tuple[int, ApiPrice]],
     errors: list[str],
     claims: list[tuple[int, Claim]] = (),
+    kv_layers: list[tuple[int, KvLayers]] = (),
 ) -> Catalog:
     """Join parsed rows into a ``Catalog``, checking ids across files; raise on any error."""
     build_map = _keyed(builds, BUILDS, errors)
@@ -124,11 +132,24 @@ def build_catalog(
         ref = price.open_weights_model_id
         if ref is not None and ref not in model_map:
             errors.append(f"prices.csv row {price_lines[pid]}, open_weights_model_id: unknown model {ref!r}")
+    layers_of: dict[str, list[KvLayers]] = {}
+    for line, k in _keyed_lines(kv_layers, KV_LAYERS, errors):
+        if k.model_id not in model_map:
+            errors.append(f"kv_layers.csv row {line}, model_id: unknown model {k.model_id!r} (not in models.csv)")
+            continue
+        layers_of.setdefault(k.model_id, []).append(k)
+    full_models = {}
+    for mid, m in model_map.items():
+        try:
+            full_models[mid] = Model(
+                **{**dict(m), "quants": by_model.get(mid, {}), "kv_layers": tuple(layers_of.get(mid, ()))}
+            )
+        except CostModelError as exc:
+            errors.extend(f"kv_layers.csv, model {mid}: {why}" for _, why in exc.details)
     if errors:
         shown = "\n  ".join(errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         raise CostModelError(f"catalogue has {len(errors)} error(s):\n  {shown}{more}")
-    full_models = {mid: m.model_copy(update={"quants": by_model.get(mid, {})}) for mid, m in model_map.items()}
     return Catalog(builds=build_map, models=full_models, prices=price_map, claims=claim_map)
 
 
@@ -151,9 +172,9 @@ def load_catalog(data_dir: str | Path | None = None, *, snapshot: bool = True) -
         rows, row_errors = read_rows(read_text(directory / spec.name), spec)
         parsed.append(rows)
         errors.extend(row_errors)
-    builds, models, quants, prices, claims = parsed
+    builds, models, quants, prices, claims, kv_layers = parsed
     prices = [(line, p.model_copy(update={"origin": "curated"})) for line, p in prices]
-    catalog = build_catalog(builds, models, quants, prices, errors, claims=claims)
+    catalog = build_catalog(builds, models, quants, prices, errors, claims=claims, kv_layers=kv_layers)
     return with_snapshot(catalog) if snapshot else catalog
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from ..errors import CostModelError
-from ..schema import ApiPrice, Build, Claim, Model, Quant
+from ..schema import ApiPrice, Build, Claim, KvLayers, Model, Quant
 
 #: columns a file may have at most, known and ignored ones together (the widest has about 25)
 MAX_COLUMNS = 100
@@ -35,7 +35,7 @@ class FileSpec:
     @property
     def columns(self) -> tuple[str, ...]:
         """Every column the file may have: its id columns first, then the model's fields in order."""
-        rest = tuple(f for f in self.model.model_fields if f != "quants" and f not in self.key)
+        rest = tuple(f for f in self.model.model_fields if f not in ("quants", "kv_layers") and f not in self.key)
         return (*self.key, *rest)
 
 
@@ -97,7 +97,13 @@ CLAIMS = FileSpec(
     ("claim_id",),
     ("claim_id", "build_id", "model_id", "quant", "decode_tok_s_low", "decode_tok_s_high", *_PROVENANCE),
 )
-SPECS = (BUILDS, MODELS, QUANTS, PRICES, CLAIMS)
+KV_LAYERS = FileSpec(
+    "kv_layers.csv",
+    KvLayers,
+    ("model_id", "layer_kind"),
+    ("model_id", "layer_kind", "layers", "kv_heads", "head_dim", "tensors", *_PROVENANCE),
+)
+SPECS = (BUILDS, MODELS, QUANTS, PRICES, CLAIMS, KV_LAYERS)
 
 
 @dataclasses.dataclass(frozen=True)
