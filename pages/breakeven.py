@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import streamlit as st
 
-import datetime as dt
-
 import costmodel as cm
 from costmodel import plots
-
-from costmodel.explain import explain, rate, short_names
+from costmodel.explain import explain, price_words, rate, short_names
 from costmodel.explain import recommendation as recommendation_words
+from costmodel.explain import tokens as format_tokens
 from costmodel.recommend import recommend
 from costmodel.schema import DISCOUNT_RATE_PRESETS, USAGE_PRESETS
-from costmodel.tables import offerings_for
-from costmodel.explain import tokens as format_tokens
 from costmodel.study import StudyInputs
+from costmodel.tables import offerings_for
 from ui import charts, export, inputs, params, state, tables, text
 from ui.guard import run_page
 from ui.text import md, rich
@@ -280,7 +278,7 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
     return values
 
 
-def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog) -> None:
+def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog, today: dt.date) -> None:
     """One build's verdict in plain words, its costs per million tokens, speeds and fit (one block)."""
     r = result
     colour = "green" if r.verdict == cm.Verdict.PAYS_BACK else "red"
@@ -320,6 +318,8 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog) -> None:
         lines.append(rich(":small[:gray[{speed}]]", speed=speed))
     if r.verdict != cm.Verdict.DOES_NOT_FIT:
         lines.append(rich(":small[:gray[{fit}]]", fit=r.fit.message[0].upper() + r.fit.message[1:]))
+    price = "Price " + price_words(build, today)
+    lines.append(rich(":small[:orange[{p}]]" if build.price_is_stale(today) else ":small[:gray[{p}]]", p=price))
     with st.container(border=True):
         st.markdown("\n\n".join(lines))
 
@@ -360,7 +360,7 @@ def body() -> None:
     columns = st.columns(min(len(builds), 4))
     for i, build in enumerate(builds):
         with columns[i % len(columns)]:
-            headline(result.primary(build.build_id), build, cat)
+            headline(result.primary(build.build_id), build, cat, result.as_of)
 
     slug = export.scenario_slug(values)
     charts.show(cumulative, f"{slug}-cumulative", key="chart_cumulative")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
+from costmodel.explain import short_names, stale_prices, value
 from costmodel.io.exports import to_csv_bytes
 from costmodel.io.rows import BUILDS, catalogue_frame
 from costmodel.tables import hardware_table
-from costmodel.explain import short_names, value
 from ui import charts, forms, inputs, params, state, tables, text, uploads
 from ui.guard import run_page
 
@@ -23,8 +25,15 @@ def table(
     price: cm.ApiPrice,
     usage: cm.Usage,
     assumptions: cm.Assumptions,
+    today: dt.date,
 ) -> pd.DataFrame:
-    return hardware_table(builds, model, quant, price, usage, assumptions)
+    return hardware_table(builds, model, quant, price, usage, assumptions, today)
+
+
+def price_cell(kind: str | None, seen, old: bool) -> str:
+    """``'⚠ used 06/2026'``: a build's price kind and month in one narrow cell, ⚠ first past six months."""
+    text = f"{kind or 'unstated'} {seen:%m/%Y}" if seen else f"{kind or 'unstated'}, undated"
+    return ("⚠ " if old else "") + text
 
 
 def picks(cat: cm.Catalog) -> tuple[cm.Model, cm.Quant, cm.ApiPrice, cm.Usage, cm.Assumptions]:
@@ -62,7 +71,8 @@ def body() -> None:
     st.title("Hardware")
     st.caption("Every build against one model and quant. Click a column to sort.")
     model, quant, price, usage, a = picks(cat)
-    frame = table(tuple(cat.builds.values()), model, quant, price, usage, a)
+    today = dt.date.today()
+    frame = table(tuple(cat.builds.values()), model, quant, price, usage, a, today)
     api = frame["api_usd_per_mtok"].iloc[0]
     # what fits a 1,440 px window: the API's price is one number, said below; each speed's ceiling
     # and what bounds it are in the chart under the table. The builds that hold the model come
@@ -75,30 +85,44 @@ def body() -> None:
             [
                 "name",
                 "fits",
-                "required_gb",
                 "capex_usd",
+                "price_kind",
                 "decode_tok_s",
                 "prefill_tok_s",
                 "capacity_tok_per_month",
                 "local_usd_per_mtok",
             ]
-        ].assign(name=short_names(shown["name"])),
+        ].assign(
+            name=short_names(shown["name"]),
+            price_kind=[
+                price_cell(k, d, old) for k, d, old in shown[["price_kind", "price_as_of", "price_stale"]].values
+            ],
+        ),
         "hardware_table",
-        widths={"name": 235, "fits": 125},
+        widths={"name": 195, "fits": 118, "price_kind": 122},
         rename={
             "name": "Build",
-            "required_gb": "Needs [GB]",
             "decode_tok_s": "Decode [tok/s]",
             "prefill_tok_s": "Prefill [tok/s]",
             "capacity_tok_per_month": "Most tokens a month",
             "local_usd_per_mtok": "Local [USD/Mtok]",
         },
     )
+    stale = stale_prices(cat.builds.values(), today)
+    if stale:
+        text.warning(stale)
+    text.caption(
+        "Price is: what the capex is (list: the maker's price new; street: a retailer's; used; clearance; "
+        "estimate), the month it was seen, ⚠ when that is over six months ago. A machine no longer sold new "
+        "carries a used, clearance or estimated price; the Add or edit form below takes yours."
+    )
     text.caption(
         f"Local: the cost at full use, the build serving its most tokens a month for its whole life, net of resale, "
         f"at {value('electricity_usd_per_kwh', a.electricity_usd_per_kwh)} and a {usage.input_share:.0%} input mix, "
         f"against {price.price_id} at {value('api_usd_per_mtok', api)} for that mix; "
-        f"{tables.MISSING} where the model does not fit."
+        f"{tables.MISSING} where the model does not fit. The model needs "
+        f"{value('required_gb', frame['required_gb'].min())} on one device at this context (more where it is "
+        "split over several GPUs)."
     )
     lines = [
         f"{model.name} {quant.quant} ({quant.file_size_gb:,.0f} GB), {a.context_tokens:,}-token context, batch 1; "

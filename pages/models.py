@@ -7,9 +7,8 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.io.uploads import parse_csv, parse_quants, with_saved_quants, with_quants
-from costmodel.explain import short_names
-from costmodel.explain import tokens as format_tokens
+from costmodel.explain import kv_layers_words, short_names
+from costmodel.io.uploads import parse_csv, parse_quants, with_quants, with_saved_quants
 from costmodel.tables import kv_curve, memory_map
 from ui import charts, inputs, params, state, tables, text, uploads
 from ui.guard import run_page
@@ -44,6 +43,8 @@ def body() -> None:
         f"{model.n_layers} layers, {model.attention.upper()} cache; up to {model.max_context_tokens:,} tokens; "
         f"licence {model.license or 'not given'}. Source: {model.source}"
     )
+    if model.kv_layers:
+        text.caption("KV cache by layer kind: " + kv_layers_words(model) + ".")
     memory, kv = memory_tables(
         model, tuple(cat.builds.values()), cm.MemoryOptions(context_tokens=context, kv_cache_dtype=dtype)
     )
@@ -52,23 +53,32 @@ def body() -> None:
         [
             "quant",
             "file_size_gb",
-            "bits_per_weight",
+            "size_kind",
+            "claimed_file_size_gb",
             "kv_cache_gb",
             "required_gb",
             "min_memory_gb",
             "quality_retained",
-            "quality_confidence",
         ]
     ]
-    st.subheader("The memory map")
+    quants = quants.assign(quality_metric=[model.quants[q].quality_words for q in quants["quant"]])
+    st.subheader(f"The memory map at {context:,} tokens of context")
     tables.show(
         quants,
         "models_quants",
+        widths={"quality_metric": 260},
         rename={
             "quant": "Quantisation",
-            "kv_cache_gb": f"KV cache at {format_tokens(context)} tokens [GB]",
-            "required_gb": f"Needs at {format_tokens(context)} tokens [GB]",
+            "kv_cache_gb": "KV cache [GB]",
+            "required_gb": "Needs [GB]",
+            "min_memory_gb": "Published min. [GB]",
         },
+    )
+    text.caption(
+        "Size from: listing, the sum of the published file's parts; rounded, a published size in whole or tenth GB; "
+        "derived, computed from another file or a tool's report. Claimed size: a published figure that differs "
+        "from the file (an article's). Quality measure: what the quality figure is, and whether it was measured "
+        "on this model or borrowed from another."
     )
     charts.show(plots.quant_memory(memory, model.name, context), f"memory-{model.model_id}", key="models_memory_chart")
 

@@ -13,8 +13,9 @@ from costmodel.io.exports import to_csv_bytes
 from costmodel.io.price_sources import fetch_newer, litellm_prices
 from costmodel.io.rows import PRICES, catalogue_frame
 from costmodel.io.uploads import Upload
+from costmodel.schema import API_PRICE_STALE_AFTER_DAYS as STALE_AFTER_DAYS
 from costmodel.study import MAX_BUILDS
-from costmodel.tables import STALE_AFTER_DAYS, memory_map, prices_table
+from costmodel.tables import memory_map, prices_table
 from ui import charts, forms, inputs, params, state, tables, text, uploads
 from ui.guard import run_page
 from ui.text import md, rich

@@ -9,7 +9,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.explain import explain, usd, value, verdict_words
+from costmodel.explain import explain, price_words, stale_prices, usd, value, verdict_words
 from costmodel.explain import tokens as format_tokens
 from costmodel.inputs import INPUTS
 from costmodel.sensitivity import base_values, default_ranges
@@ -89,8 +89,12 @@ def body() -> None:
         f"{result.model.name} {result.quant.quant}; {format_tokens(scenario.usage.tokens_per_month)} tokens a month, "
         f"{scenario.usage.input_share:.0%} input; ${scenario.electricity_usd_per_kwh:.2f}/kWh; "
         f"{scenario.horizon_months}-month horizon; made {result.as_of}",
+        f"capex {price_words(build, result.as_of)}",
     ]
     text.caption("The scenario is the break-even page's; change it there. " + lines[0])
+    stale = stale_prices([build], result.as_of)
+    if stale:
+        text.warning(stale)
 
     st.subheader("Which guesses matter")
     spread = st.slider("Default range around each input [+-]", 0.05, 0.75, 0.25, 0.05, key="tornado_spread")

@@ -10,10 +10,10 @@ from apptest_kit import app, figure, ok, switch, traces
 from conftest import chart_text, save_form
 
 import costmodel as cm
-from costmodel.io.rows import BUILDS
-from costmodel.io.exports import to_csv_bytes
 from costmodel.explain import short_name
 from costmodel.inputs import INPUTS
+from costmodel.io.exports import to_csv_bytes
+from costmodel.io.rows import BUILDS
 from ui import params
 from ui.text import plain
 
@@ -308,8 +308,10 @@ def test_models_page_shows_the_articles_table_live():
     ok(at)
     quants = at.dataframe[0].value
     row = quants[quants["Quantisation"] == "UD-IQ2_XXS"].iloc[0]
-    assert row["Weights file [GB]"] == 241
+    assert row["Weights file [GB]"] == pytest.approx(238.459)  # the published file; the article's 241 beside it
+    assert row["Claimed size [GB]"] == 241 and row["Size from"] == "listing"
     assert row["Quality retained"] == pytest.approx(0.82)
+    assert row["Quality measure"] == "top-1 agreement, measured on this model"
     matrix = at.dataframe[1].value.set_index("Build")
     assert matrix.loc["Mac Studio M2 Ultra 192 GB", "UD-IQ2_XXS"].startswith("no, short by")
     assert len(at.get("plotly_chart")) == 2
@@ -435,4 +437,7 @@ def test_quality_adjustment_and_price_trend_reach_the_charts():
     at = app({"quality_adjusted": "true", "api_price_change_per_year": "-0.2"})
     ok(at)
     title = chart_text(figure(at, 0)["layout"]["title"]["text"])
-    assert "API prices -20% a year" in title and "quality gap (82% retained: 1.22 tokens per API token)" in title
+    assert (
+        "API prices -20% a year" in title
+        and "quality gap (82% retained by top-1 agreement, measured on this model: 1.22 tokens per API token)" in title
+    )

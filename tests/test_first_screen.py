@@ -144,10 +144,10 @@ def test_changing_the_model_switches_the_offerings_to_its_own_and_says_so():
 
 def test_a_measured_speed_above_the_physical_ceiling_is_flagged():
     at = app()
-    at.number_input(key=f"decode_tok_s:{MAC}").set_value(60.0).run()
+    at.number_input(key=f"decode_tok_s:{MAC}").set_value(70.0).run()  # the ceiling is about 60 tok/s
     ok(at)
     text = card(at, "Mac Studio M3 Ultra 256 GB")
-    assert "Decode 60.0 tok/s (measured" in text and "above the physical ceiling, check the measurement" in text
+    assert "Decode 70.0 tok/s (measured" in text and "above the physical ceiling, check the measurement" in text
 
 
 def test_an_estimate_beside_a_published_range_says_which_to_trust():
@@ -312,7 +312,10 @@ def test_the_sensitivity_page_speaks_in_verdicts_and_says_whose_median_it_is():
         assert f"Of the {share}% of draws that pay back, half turn ahead by month" in caption
     assert "Base values: " in caption and "capex $5,999" in caption and "tokens a month 100 M" in caption
     for warning in at.warning:
-        assert re.search(r"it (pays back|never pays back|cannot serve) at", plain(warning.value))
+        said = plain(warning.value)
+        assert re.search(r"it (pays back|never pays back|cannot serve) at", said) or said.startswith(
+            "Price over 6 months"
+        )
     trend = shown_table(at.dataframe[-1])
     assert set(trend["Verdict"]) <= {"pays back", "never pays back", "cannot serve", "does not fit"}
     assert np.all([v.startswith(("+", "-")) for v in trend["API price change a year"] if v != "+0.0%"])
