@@ -142,16 +142,15 @@ def throughput(scenario: Scenario, fit: Fit) -> Throughput:
     s = scenario
     if not fit.fits:
         return Throughput(None, None, "none", None)
-    estimate = None
-    if s.decode_tok_s is None or s.prefill_tok_s is None:
-        estimate = estimate_speed(s.build, s.model, s.quant, **s.memory.model_dump())
+    estimate = estimate_speed(s.build, s.model, s.quant, **s.speed.model_dump())  # its ceiling checks a measurement
     decode = s.decode_tok_s if s.decode_tok_s is not None else estimate.decode_tok_s
     prefill = s.prefill_tok_s if s.prefill_tok_s is not None else estimate.prefill_tok_s
     given = (s.decode_tok_s is not None, s.prefill_tok_s is not None)
+    k = s.speed_source
     source = {
-        (True, True): "measured",
-        (True, False): "measured decode, estimated prefill",
-        (False, True): "estimated decode, measured prefill",
+        (True, True): k,
+        (True, False): f"{k} decode, estimated prefill",
+        (False, True): f"estimated decode, {k} prefill",
         (False, False): "estimated",
     }[given]
     return Throughput(decode, prefill, source, estimate)

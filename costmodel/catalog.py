@@ -36,6 +36,19 @@ def price_at(history: tuple[PriceChange, ...], day: dt.date) -> ApiPrice | None:
 
 
 @dataclasses.dataclass(frozen=True)
+class Calibrated:
+    """A measured speed of a catalogue build running a catalogue quant (a calibration point), which
+    anchors the estimate there: ``context_tokens`` is the filled context it was measured at."""
+
+    point_id: str
+    decode_tok_s: float
+    prefill_tok_s: float | None
+    context_tokens: int
+    engine: str
+    source: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Catalog:
     """Validated builds, models (with their quants) and API prices, each a dict by id."""
 
@@ -44,6 +57,8 @@ class Catalog:
     prices: dict[str, ApiPrice]
     claims: dict[str, Claim] = dataclasses.field(default_factory=dict)
     price_history: dict[str, tuple[PriceChange, ...]] = dataclasses.field(default_factory=dict)
+    #: measured speeds by (build_id, model_id, quant): the calibration points that are catalogue builds
+    calibrated: dict[tuple[str, str, str], Calibrated] = dataclasses.field(default_factory=dict)
 
     def price(self, price_id: str) -> ApiPrice:
         """The offering ``price_id``, or an error naming it and the closest ids (never a $0 price)."""

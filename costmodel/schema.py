@@ -127,6 +127,9 @@ class Hardware(_Provenance):
     gpu_backend: Literal["cuda", "rocm", "vulkan", "metal", "cpu"] | None = None
     multi_gpu_mode: Literal["layer", "tensor"] = "layer"
     interconnect: Literal["pcie", "nvlink", "none"] = "none"
+    #: GPUs on PCIe reach each other directly (datacenter and workstation cards); GeForce cards do
+    #: not, so each all-reduce hop goes through host memory. None: not known, taken as not.
+    peer_to_peer: bool | None = None
     unified_memory: bool = False
     gpu_usable_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
     system_ram_gb: Annotated[float, Field(gt=0, le=1_000_000)]
@@ -425,7 +428,26 @@ class MemoryOptions(_Frozen):
         return MemoryOptions(**{k: getattr(self, k) for k in MemoryOptions.model_fields})
 
 
-class Assumptions(MemoryOptions):
+#: the inference engines the speed model tells apart (llama.cpp is the reference)
+Engine = Literal["llama.cpp", "ik_llama.cpp", "mlx", "vllm", "ollama", "ktransformers"]
+ENGINES: tuple[str, ...] = typing.get_args(Engine)
+
+
+class SpeedOptions(MemoryOptions):
+    """How speed is asked, beyond fit: the engine that runs the model, and how full the context is on
+    average while it decodes (a conversation grows from empty to the limit: half, by default).
+    ``estimate_speed`` and ``Scenario`` take their defaults from here."""
+
+    engine: Engine = "llama.cpp"
+    filled_context_share: Annotated[float, Field(ge=0, le=1, json_schema_extra=_ui(0.05))] = 0.5
+
+    @property
+    def speed(self) -> SpeedOptions:
+        """These options on their own (a ``Scenario`` or ``StudyInputs`` passes its own)."""
+        return SpeedOptions(**{k: getattr(self, k) for k in SpeedOptions.model_fields})
+
+
+class Assumptions(SpeedOptions):
     """What a comparison assumes beyond the machine, the model and the API.
 
     Defaults: electricity 0.15 USD/kWh (the article's figure), a 60-month horizon, powered 24 h a
@@ -552,6 +574,9 @@ class Scenario(Assumptions):
     usage: Usage
     decode_tok_s: DecodeTokS | None = None
     prefill_tok_s: PrefillTokS | None = None
+    #: what the given speeds are: the user's own measurement, or a catalogue measurement on this
+    #: build and quant ("calibrated")
+    speed_source: Literal["measured", "calibrated"] = "measured"
     overflow_price: ApiPrice | None = None
     owned_value_usd: OwnedValueUsd | None = None
 

@@ -24,6 +24,7 @@ from .catalog import Catalog, lookup
 from .errors import CostModelError
 from .explain import explain, stale_prices
 from .explain import tokens as format_tokens
+from .memory import check_fit
 from .pricing import blended_usd_per_mtok
 from .schema import (
     ApiPrice,
@@ -32,11 +33,13 @@ from .schema import (
     DecodeTokS,
     Model,
     OwnedValueUsd,
+    PrefillTokS,
     Quant,
     Scenario,
     TokensPerMonth,
     Usage,
 )
+from .speed import estimate_speed
 
 #: the article's four builds: the default of a study
 ARTICLE_BUILDS = ("mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090-x12", "mac-studio-192gb")
@@ -245,12 +248,16 @@ def compare_builds(
     as_of: dt.date,
     decode_tok_s: Mapping[str, float] | None = None,
     owned_value_usd: Mapping[str, float] | None = None,
+    prefill_tok_s: Mapping[str, float] | None = None,
+    calibrated: Mapping[str, tuple[float, float | None]] | None = None,
     **assumptions: object,
 ) -> Study:
     """``compare`` each build against each API offering under the same assumptions.
 
     ``as_of`` [date] is the day the study is made (charts carry it); ``decode_tok_s`` maps build
-    ids to measured decode speeds that replace the estimate; ``owned_value_usd`` maps build ids owned
+    ids to measured decode speeds that replace the estimate (``prefill_tok_s`` the same for prompt
+    processing); ``calibrated`` maps build ids to (decode, prefill) speeds measured on that build by
+    a catalogue source, used where the user gave none; ``owned_value_usd`` maps build ids owned
     already to what each would sell for today [USD]; ``assumptions`` are any other ``Scenario``
     fields (electricity, horizon, ...).
     """
@@ -260,12 +267,16 @@ def compare_builds(
     if len(set(ids)) != len(ids):
         raise CostModelError(f"compare_builds: a build is listed twice in {ids}")
     measured, owned = dict(decode_tok_s or {}), dict(owned_value_usd or {})
-    for what, given in (("measured speeds", measured), ("owned values", owned)):
+    prefill = dict(prefill_tok_s or {})
+    for what, given in (("measured speeds", measured), ("measured prefill speeds", prefill), ("owned values", owned)):
         unknown = set(given) - set(ids)
         if unknown:
             raise CostModelError(f"compare_builds: {what} for builds not compared: {sorted(unknown)}")
     results = {}
     for build in builds:
+        decode, pre, kind = measured.get(build.build_id), prefill.get(build.build_id), "measured"
+        if decode is None and pre is None and build.build_id in (calibrated or {}):
+            (decode, pre), kind = calibrated[build.build_id], "calibrated"
         for price in prices:
             scenario = Scenario(
                 build=build,
@@ -273,7 +284,9 @@ def compare_builds(
                 quant=quant,
                 price=price,
                 usage=usage,
-                decode_tok_s=measured.get(build.build_id),
+                decode_tok_s=decode,
+                prefill_tok_s=pre,
+                speed_source=kind,
                 owned_value_usd=owned.get(build.build_id),
                 **assumptions,
             )
@@ -309,7 +322,7 @@ class StudyInputs(Assumptions, Usage):
     """A study by ids and assumptions; the defaults are the article's GLM 5.2 case.
 
     The usage and assumption fields, their bounds and defaults are ``Usage``'s and
-    ``Assumptions``'; ``decode_tok_s`` maps build ids to measured decode speeds.
+    ``Assumptions``'; ``decode_tok_s`` and ``prefill_tok_s`` map build ids to measured speeds.
     """
 
     tokens_per_month: TokensPerMonth = 50e6
@@ -319,6 +332,7 @@ class StudyInputs(Assumptions, Usage):
     #: the article's offering and the cheapest GLM 5.2 offering in the catalogue at the default 3:1 mix
     price_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_PRICES)] = DEFAULT_PRICES
     decode_tok_s: dict[str, DecodeTokS] = Field(default_factory=dict)
+    prefill_tok_s: dict[str, PrefillTokS] = Field(default_factory=dict)
     owned_value_usd: dict[str, OwnedValueUsd] = Field(default_factory=dict)
 
     @field_validator("build_id", "price_id")
@@ -330,7 +344,7 @@ class StudyInputs(Assumptions, Usage):
 
     @model_validator(mode="after")
     def _measured_builds_are_compared(self) -> StudyInputs:
-        for field in ("decode_tok_s", "owned_value_usd"):
+        for field in ("decode_tok_s", "prefill_tok_s", "owned_value_usd"):
             stray = sorted(set(getattr(self, field)) - set(self.build_id))
             if stray:
                 raise ValueError(f"{field} names builds not compared: {', '.join(stray)}")
@@ -351,6 +365,34 @@ class StudyInputs(Assumptions, Usage):
         return self
 
 
+def calibrated_for(catalog: Catalog, inputs: StudyInputs, model: Model) -> dict[str, tuple[float, float | None]]:
+    """The catalogue's measured speeds of the study's quant on its builds, moved to the study's filled
+    context by the estimate's own ratio (a point measured at 512 tokens anchors the estimate there)."""
+    out = {}
+    quant = model.quants[inputs.quant]
+    for build_id in inputs.build_id:
+        point = catalog.calibrated.get((build_id, model.model_id, inputs.quant))
+        build = catalog.builds[build_id]
+        if point is None or not check_fit(build, model, quant, **inputs.memory.model_dump()).fits:
+            continue
+        options = {**inputs.speed.model_dump(), "engine": point.engine}
+        there = estimate_speed(
+            build,
+            model,
+            quant,
+            **{
+                **options,
+                "filled_context_share": 1.0,
+                "context_tokens": max(point.context_tokens, inputs.context_tokens),
+            },
+            filled_context_tokens=point.context_tokens,
+        )
+        here = estimate_speed(build, model, quant, **options)
+        prefill = point.prefill_tok_s * here.prefill_tok_s / there.prefill_tok_s if point.prefill_tok_s else None
+        out[build_id] = (point.decode_tok_s * here.decode_tok_s / there.decode_tok_s, prefill)
+    return out
+
+
 def study_of(inputs: StudyInputs, catalog: Catalog, as_of: dt.date) -> Study:
     """Recompute the study ``inputs`` describes, with ``catalog``'s builds, models and prices, as of ``as_of``.
 
@@ -369,6 +411,8 @@ def study_of(inputs: StudyInputs, catalog: Catalog, as_of: dt.date) -> Study:
         usage=inputs.usage,
         as_of=as_of,
         decode_tok_s=inputs.decode_tok_s,
+        prefill_tok_s=inputs.prefill_tok_s,
+        calibrated=calibrated_for(catalog, inputs, model),
         owned_value_usd=inputs.owned_value_usd,
         **inputs.assumptions,
     )

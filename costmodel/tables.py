@@ -69,7 +69,7 @@ def hardware_table(
             "local_usd_per_mtok": None,
         }
         if fit.fits:
-            speed = estimate_speed(b, model, quant, **memory)
+            speed = estimate_speed(b, model, quant, **a.speed.model_dump())
             capacity = capacity_tok_per_month(
                 hours_per_token(speed.decode_tok_s, speed.prefill_tok_s, usage.input_share), a.hours_per_day
             )

@@ -12,8 +12,9 @@ from costmodel import plots
 from costmodel.explain import explain, price_words, rate, short_names
 from costmodel.explain import recommendation as recommendation_words
 from costmodel.explain import tokens as format_tokens
+from costmodel.io.llama_bench import Bench, bench_command, read_bench
 from costmodel.recommend import recommend
-from costmodel.schema import DISCOUNT_RATE_PRESETS, USAGE_PRESETS
+from costmodel.schema import DISCOUNT_RATE_PRESETS, ENGINES, USAGE_PRESETS
 from costmodel.study import StudyInputs
 from costmodel.tables import offerings_for
 from ui import charts, export, inputs, params, state, tables, text
@@ -246,10 +247,26 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
                 key="context_tokens",
             )
             st.checkbox("Raise the GPU memory cap of unified-memory Macs", key="raise_gpu_memory_cap")
-            st.caption("Measured decode speed per build [tok/s]; empty uses the estimate.")
-            measured = {}
+            st.selectbox(
+                "Engine",
+                ENGINES,
+                key="engine",
+                help="Where the measured points show engines apart: MLX on Apple silicon, vLLM, ik_llama.cpp, "
+                "KTransformers; Ollama runs llama.cpp.",
+            )
+            st.slider(
+                "Context filled on average while decoding",
+                **bounds("filled_context_share"),
+                key="filled_context_share",
+                format="%.2f",
+                help="Decode slows as the context fills; a conversation grows from empty to the limit (0.5).",
+            )
+            bench_input(cat)
+            st.caption("Measured speeds per build [tok/s]: decode, then prefill; empty uses the estimate.")
+            measured, prefill = {}, {}
             for build_id in st.session_state["build_id"]:
-                value = st.number_input(
+                left, right = st.columns(2)
+                value = left.number_input(
                     md(cat.builds[build_id].name),
                     **params.measured_speed_range(),
                     value=None,
@@ -258,6 +275,15 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
                 )
                 if value:
                     measured[build_id] = float(value)
+                value = right.number_input(
+                    "Prefill",
+                    **params.measured_speed_range("prefill_tok_s"),
+                    value=None,
+                    key=f"prefill_tok_s:{build_id}",
+                    placeholder="estimated",
+                )
+                if value:
+                    prefill[build_id] = float(value)
         with st.expander("A box you own already"):
             st.caption(
                 "What it would sell for today [USD]: the comparison then counts that sale given up, not a purchase."
@@ -274,8 +300,68 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
                 if value is not None:
                     owned[build_id] = float(value)
     values = {key: st.session_state[key] for key in params.DEFAULTS if key not in params.PER_BUILD}
-    values["decode_tok_s"], values["owned_value_usd"] = measured, owned
+    values["decode_tok_s"], values["prefill_tok_s"], values["owned_value_usd"] = measured, prefill, owned
     return values
+
+
+def use_bench(bench: Bench, build_id: str, depth: int) -> None:
+    """Put a run's decode and prefill speeds in the build's measured-speed inputs (a button's callback,
+    so the inputs take the values before they are drawn)."""
+    decode, prefill, used = bench.speeds(depth)
+    notice = []
+    for field, speed in (("decode_tok_s", decode), ("prefill_tok_s", prefill)):
+        if speed is not None:
+            low, high = params.measured_speed_range(field).values()
+            st.session_state[f"{field}:{build_id}"] = min(max(speed, low), high)
+            notice.append(f"{'decode' if field == 'decode_tok_s' else 'prefill'} {speed:,.1f} tok/s")
+    st.session_state.setdefault("_breakeven_notices", []).append(
+        f"Measured speeds from the {bench.format} ({used:,}-token filled context) set for "
+        f"{short_names([st.session_state['_bench_build_name']])[0]}: {', '.join(notice)}."
+    )
+
+
+def bench_input(cat: cm.Catalog) -> None:
+    """Paste or upload llama-bench output; the picked build's speeds become measured ones."""
+    st.markdown("**Your own llama-bench run**")
+    pasted = st.text_area(
+        "Paste llama-bench output (-o json, jsonl, csv or md) or a llama-sweep-bench table",
+        key="bench_text",
+        height=90,
+    )
+    upload = st.file_uploader("or upload it", type=["json", "jsonl", "csv", "md", "txt"], key="bench_file")
+    if not pasted and upload is None:
+        return
+    try:
+        bench = read_bench(
+            upload.getvalue() if upload is not None else pasted, upload.name if upload else "pasted text"
+        )
+    except cm.CostModelError as exc:
+        text.warning(str(exc))
+        return
+    builds = st.session_state["build_id"]
+    build_id = st.selectbox(
+        "It ran on", builds, format_func=lambda b: short_names([cat.builds[b].name])[0], key="bench_build"
+    )
+    st.session_state["_bench_build_name"] = cat.builds[build_id].name
+    model = cat.models.get(st.session_state["model_id"])
+    quant = model.quants.get(st.session_state["quant"]) if model else None
+    sizes = [r.size_gb for r in bench.runs if r.size_gb]
+    if quant is not None and sizes and abs(sizes[0] / quant.file_size_gb - 1) > 0.1:
+        text.warning(
+            f"This run is of a {sizes[0]:,.1f} GB file ({bench.model or 'model not named'}), not "
+            f"{model.name} {quant.quant} ({quant.file_size_gb:,.1f} GB): its speeds are not this model's."
+        )
+    st.caption(
+        f"{bench.format}: {len(bench.runs)} results"
+        + (f" of {bench.model}" if bench.model else "")
+        + f" at filled contexts {', '.join(f'{d:,}' for d in bench.depths)} tokens."
+    )
+    st.button(
+        "Use as this build's measured speeds",
+        on_click=use_bench,
+        args=(bench, build_id, round(st.session_state["context_tokens"] * st.session_state["filled_context_share"])),
+        key="bench_use",
+    )
 
 
 def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog, today: dt.date) -> None:
@@ -316,6 +402,16 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog, today: dt.
             elif t.source == "estimated":
                 speed += " (the estimate is bandwidth physics checked on measured points; a measurement of your own settles it)"
         lines.append(rich(":small[:gray[{speed}]]", speed=speed))
+        if t.source.startswith("estimated"):
+            s = r.scenario
+            command = bench_command(
+                f"<{s.model.name} {s.quant.quant}.gguf>", round(s.context_tokens * s.filled_context_share)
+            )
+            lines.append(
+                rich(
+                    ":small[:gray[Check it with {c} and paste the output in the sidebar (speeds)]]", c=command
+                )
+            )
     if r.verdict != cm.Verdict.DOES_NOT_FIT:
         lines.append(rich(":small[:gray[{fit}]]", fit=r.fit.message[0].upper() + r.fit.message[1:]))
     price = "Price " + price_words(build, today)

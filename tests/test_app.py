@@ -231,7 +231,11 @@ def test_hardware_page_lists_every_build_with_fit_and_speed():
     assert row["Fits"].startswith("no, short by")
     offload = table[table["Build"] == "Desktop, 1x RTX 3090 + 256 GB DDR5"].iloc[0]
     assert offload["Fits"] == "with offload"
-    assert offload["Decode [tok/s]"] == pytest.approx(4.0, abs=0.05)
+    # the article's "3-9 tok/s, bottlenecked by system RAM": the page shows the library's estimate
+    cat = cm.load_catalog()
+    glm = cat.models["glm-5.2"]
+    speed = cm.estimate_speed(cat.builds["rtx3090-256gb-offload"], glm, glm.quants["UD-IQ2_XXS"], 8192)
+    assert offload["Decode [tok/s]"] == pytest.approx(speed.decode_tok_s) and 3 <= speed.decode_tok_s <= 9
     # the builds that hold the model come first, cheapest at full use first
     holds = table["Decode [tok/s]"].notna().tolist()
     assert holds == sorted(holds, reverse=True)

@@ -44,9 +44,9 @@ def widget_range(key: str, model: type = StudyInputs) -> dict[str, float]:
     return out
 
 
-def measured_speed_range() -> dict[str, float]:
-    """``min_value`` and ``max_value`` of a measured decode speed [tokens/s], from ``Scenario.decode_tok_s``."""
-    low, high, _, _ = bounds(cm.Scenario, "decode_tok_s")
+def measured_speed_range(field: str = "decode_tok_s") -> dict[str, float]:
+    """``min_value`` and ``max_value`` of a measured speed [tokens/s], from ``Scenario``'s field."""
+    low, high, _, _ = bounds(cm.Scenario, field)
     return {"min_value": float(low), "max_value": float(high)}
 
 
@@ -116,7 +116,7 @@ def _ids(known: Callable[[], Mapping[str, Any]], what: str) -> Callable[[str], l
 
 
 #: inputs given per build, as ``build_id:value,...`` in the URL and ``<field>:<build_id>`` widgets
-PER_BUILD = ("decode_tok_s", "owned_value_usd")
+PER_BUILD = ("decode_tok_s", "prefill_tok_s", "owned_value_usd")
 
 
 def _per_build(field: str, builds: Mapping[str, Any]) -> Callable[[str], dict[str, float]]:

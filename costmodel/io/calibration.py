@@ -3,6 +3,10 @@
 ``data/throughput-calibration.csv``: one measured decode (and prefill) speed per row, with the
 hardware described in the catalogue's terms. ``mem_bandwidth_gbs`` is per device: the GPU's for
 GPU rows, the pool's for unified-memory and CPU-only rows. A point is hardware only: no costs.
+``context_tokens`` is the filled context the speed was measured at (512 for llama-bench's default
+``pp512`` / ``tg128``, the depth of a sweep's row); ``engine_kind`` is the engine as the speed model
+knows it, ``source_key`` the independent source (for leaving a whole source out), ``build_id`` the
+catalogue build the hardware is, where it is one.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from ..catalog import Catalog, lookup
 from ..errors import CostModelError
 from ..schema import Hardware, Model, Quant
 from ..speed import DEFAULT_SPEED_PARAMS, Speed, SpeedParams, estimate_speed
-from .catalog import default_data_dir, read_text
+from .files import default_data_dir, read_text
 
 CALIBRATION_FILE = "throughput-calibration.csv"
 
@@ -36,6 +40,22 @@ class CalibrationPoint:
     prefill_tok_s: float | None
     engine: str
     source: str
+    engine_kind: str = "llama.cpp"
+    source_key: str = ""
+    build_id: str = ""
+    batch: int = 1
+
+    @property
+    def family(self) -> str:
+        """The hardware family, for leaving a whole family out: apple, nvidia, amd-apu, amd-gpu, cpu."""
+        h = self.hardware
+        if h.gpu_count == 0:
+            return "cpu"
+        if h.gpu_backend == "metal":
+            return "apple"
+        if h.gpu_backend in ("vulkan", "rocm"):
+            return "amd-apu" if h.unified_memory else "amd-gpu"
+        return "nvidia"
 
     def estimate(self, params: SpeedParams = DEFAULT_SPEED_PARAMS) -> Speed:
         """The speed model's estimate at this point (the cap of a Mac raised, as the benchmarks ran)."""
@@ -43,9 +63,12 @@ class CalibrationPoint:
             self.hardware,
             self.model,
             self.quant,
-            self.context_tokens,
+            max(self.context_tokens, 1),
+            self.batch,
             kv_cache_dtype=self.kv_cache_dtype,
             raise_gpu_memory_cap=True,
+            engine=self.engine_kind,
+            filled_context_share=1.0,
             params=params,
         )
 
@@ -79,6 +102,7 @@ def load_calibration(catalog: Catalog, path: str | Path | None = None) -> list[C
                 gpu_backend=row["gpu_backend"],
                 multi_gpu_mode=row["multi_gpu_mode"],
                 interconnect=row["interconnect"],
+                peer_to_peer={"true": True, "false": False}.get(row.get("p2p", "")),
                 unified_memory=unified,
                 system_ram_gb=float(row["system_ram_gb"]),
                 ram_bandwidth_gbs=bandwidth if not on_gpu else float(row["ram_bandwidth_gbs"]),
@@ -110,6 +134,10 @@ def load_calibration(catalog: Catalog, path: str | Path | None = None) -> list[C
                     prefill_tok_s=float(row["prefill_tok_s"]) if row["prefill_tok_s"] else None,
                     engine=row["engine"],
                     source=row["source"],
+                    engine_kind=row.get("engine_kind") or "llama.cpp",
+                    source_key=row.get("source_key") or row["source"],
+                    build_id=row.get("build_id") or "",
+                    batch=int(row.get("batch") or 1),
                 )
             )
         except (CostModelError, KeyError, ValueError) as exc:

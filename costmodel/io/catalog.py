@@ -22,31 +22,23 @@ error too, never a silent zero.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from ..catalog import Catalog, PriceChange
+from ..catalog import Calibrated, Catalog, PriceChange
 from ..errors import CostModelError
 from ..schema import ApiPrice, Build, Claim, KvLayers, Model, Quant
+from .calibration import CALIBRATION_FILE, load_calibration
+from .files import default_data_dir, read_text
 from .price_sources import link_open_weights, snapshot_prices
 from .rows import BUILDS, CLAIMS, KV_LAYERS, MODELS, PRICES, QUANTS, SPECS, FileSpec, read_rows
-
-#: environment variable naming another data directory
-DATA_DIR_ENV = "BREAKEVEN_DATA_DIR"
 
 #: bits per weight may differ from file_size_gb x 8 / total_params_b by this share (GGUF files
 #: hold metadata and keep some tensors at other widths) before the row is rejected as a mismatch
 BITS_PER_WEIGHT_TOLERANCE = 0.25
-
-
-def default_data_dir() -> Path:
-    """``$BREAKEVEN_DATA_DIR`` if set, else the repository's ``data/`` beside the package."""
-    env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
 
 
 def _keyed(rows: Iterable[tuple[int, BaseModel]], spec: FileSpec, errors: list[str]) -> dict[Any, BaseModel]:
@@ -69,20 +61,6 @@ def _keyed_lines(rows: Iterable[tuple[int, BaseModel]], spec: FileSpec, errors: 
     """``(row, object)`` of the rows whose id is not a duplicate (each duplicate is an error)."""
     kept = {id(obj) for obj in _keyed(rows, spec, errors).values()}
     return [(line, obj) for line, obj in rows if id(obj) in kept]
-
-
-def read_text(path: Path) -> str:
-    """A catalogue file's text, or a ``CostModelError`` naming it (missing, or not UTF-8)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CostModelError(f"{path}: catalogue file not found") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CostModelError(
-            f"{path.name}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
-        ) from None
 
 
 def build_catalog(
@@ -175,7 +153,33 @@ def load_catalog(data_dir: str | Path | None = None, *, snapshot: bool = True) -
     builds, models, quants, prices, claims, kv_layers = parsed
     prices = [(line, p.model_copy(update={"origin": "curated"})) for line, p in prices]
     catalog = build_catalog(builds, models, quants, prices, errors, claims=claims, kv_layers=kv_layers)
+    catalog = dataclasses.replace(catalog, calibrated=calibrated_speeds(catalog, directory))
     return with_snapshot(catalog) if snapshot else catalog
+
+
+def calibrated_speeds(catalog: Catalog, directory: Path) -> dict[tuple[str, str, str], Calibrated]:
+    """The calibration points that ran a catalogue quant on a catalogue build (``build_id`` given),
+    by (build, model, quant); the first point of a key wins. None without the calibration file."""
+    path = directory / CALIBRATION_FILE
+    if not path.exists():
+        return {}
+    out: dict[tuple[str, str, str], Calibrated] = {}
+    for p in load_calibration(catalog, path):
+        if not p.build_id:
+            continue
+        if p.build_id not in catalog.builds:
+            raise CostModelError(f"{CALIBRATION_FILE}, point {p.point_id}, build_id: unknown build {p.build_id!r}")
+        model = catalog.models[p.model.model_id]
+        quant = p.quant.quant.split(" (")[0]
+        if quant not in model.quants:
+            raise CostModelError(
+                f"{CALIBRATION_FILE}, point {p.point_id}, quant: {model.model_id} has no quant {quant!r}"
+            )
+        out.setdefault(
+            (p.build_id, model.model_id, quant),
+            Calibrated(p.point_id, p.decode_tok_s, p.prefill_tok_s, p.context_tokens, p.engine_kind, p.source),
+        )
+    return out
 
 
 def with_snapshot(catalog: Catalog, snap: Any = None) -> Catalog:
