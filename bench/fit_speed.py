@@ -153,9 +153,39 @@ def used(points: Sequence[CalibrationPoint]) -> dict[str, tuple[float, float]]:
     return keep
 
 
+def single(points: Sequence[CalibrationPoint]) -> list[CalibrationPoint]:
+    """The single-stream points: the decode fit's; the batch path is fitted apart (``fit_batch``)."""
+    return [p for p in points if p.batch == 1]
+
+
+BATCH_BOUNDS = {"batch_expert_exponent": (0.2, 1.0), "t_seq_layer_s": (0.0, 2e-4)}
+
+
+def fit_batch(points: Sequence[CalibrationPoint], base: SpeedParams) -> dict[str, float]:
+    """The batch path's two parameters, on the points of batch above 1, the decode fit's kept."""
+    batched = [p for p in points if p.batch > 1]
+    return descend(
+        lambda y: float(np.sum(log_ratios(batched, dataclasses.replace(base, **y)) ** 2)),
+        {k: getattr(base, k) for k in BATCH_BOUNDS},
+        BATCH_BOUNDS,
+    )
+
+
+def batch_held_out(points: Sequence[CalibrationPoint], base: SpeedParams) -> np.ndarray:
+    """Absolute errors [%] of each batch point predicted by a batch fit to the other sources' points."""
+    batched = [p for p in points if p.batch > 1]
+    errors = np.zeros(len(batched))
+    for g in sorted({p.source_key for p in batched}):
+        out = [i for i, p in enumerate(batched) if p.source_key == g]
+        y = fit_batch([p for p in batched if p.source_key != g], base)
+        errors[out] = np.abs(np.expm1(log_ratios([batched[i] for i in out], dataclasses.replace(base, **y)))) * 100
+    return errors
+
+
 def fit(points: Sequence[CalibrationPoint], start: dict[str, float], first_step: float = 0.25) -> dict[str, float]:
     """The decode parameters minimising the sum of squared log ratios; those the points say nothing
     about stay at ``NEUTRAL`` (never at a value another fit learnt from points left out)."""
+    points = single(points)
     bounds = used(points)
     base = {**start, **{k: NEUTRAL[k] for k in FITTED if k not in bounds}}
     x = descend(
@@ -187,6 +217,7 @@ def held_out(
 ):
     """Absolute errors [%] of each point predicted by a fit to the points outside its group, started
     from ``NEUTRAL`` (or ``start``, for leave-one-out's many small fits)."""
+    points = single(points)
     errors = np.zeros(len(points))
     for g in sorted({group(p) for p in points}):
         out = [i for i, p in enumerate(points) if group(p) == g]
@@ -201,7 +232,8 @@ def report(label: str, errors_pct: np.ndarray) -> None:
 
 
 def main() -> None:
-    points = load_calibration(cm.load_catalog())
+    everything = load_calibration(cm.load_catalog())
+    points = single(everything)
     x = fit(points, NEUTRAL)
     print(f"{len(points)} points from {len({p.source_key for p in points})} sources")
     print("fitted:", ", ".join(f"{k}={v:.4g}" for k, v in x.items()))
@@ -211,8 +243,15 @@ def main() -> None:
         report("leave one point out", held_out(points, lambda p: p.point_id, x, first_step=0.05))
         report("leave one source out", held_out(points, lambda p: p.source_key))
         report("leave one hardware family out", held_out(points, lambda p: p.family))
-    with_prefill = [p for p in points if p.prefill_tok_s]
     base = params_of(x)
+    bx = fit_batch(everything, base)
+    batched = [p for p in everything if p.batch > 1]
+    print(
+        f"\nbatch path fitted on {len(batched)} points of batch > 1:", ", ".join(f"{k}={v:.4g}" for k, v in bx.items())
+    )
+    report("batch, in sample", np.abs(np.expm1(log_ratios(batched, dataclasses.replace(base, **bx)))) * 100)
+    report("batch, leave one source out", batch_held_out(everything, base))
+    with_prefill = [p for p in points if p.prefill_tok_s]
     px = fit_prefill(with_prefill, base)
     print(f"\nprefill fitted on {len(with_prefill)} points:", ", ".join(f"{k}={v:.4g}" for k, v in px.items()))
     report(

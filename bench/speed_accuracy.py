@@ -55,7 +55,9 @@ def summary(values: np.ndarray) -> tuple[float, float]:
 
 
 def main() -> None:
-    points = load_calibration(cm.load_catalog())
+    everything = load_calibration(cm.load_catalog())
+    points = fit_speed.single(everything)
+    batched = [p for p in everything if p.batch > 1]
     if "--summary" not in sys.argv:
         print(f"{'point':50} {'measured':>9} {'model':>8} {'err%':>6} {'naive':>8} {'err%':>6}  {'ceiling':>8}  bound")
         for p in points:
@@ -72,8 +74,12 @@ def main() -> None:
     rows.append(("model, leave one source out", fit_speed.held_out(points, lambda p: p.source_key)))
     rows.append(("model, leave one hardware family out", fit_speed.held_out(points, lambda p: p.family)))
     rows.append(("naive rule (0.65 x bandwidth / bytes)", naive))
+    batch_model, _ = errors(batched)
+    base = cm.speed.DEFAULT_SPEED_PARAMS
+    rows.append((f"aggregate at batch > 1 ({len(batched)} points), in sample", batch_model))
+    rows.append(("aggregate at batch > 1, leave one source out", fit_speed.batch_held_out(everything, base)))
     sources, families = len({p.source_key for p in points}), len({p.family for p in points})
-    print(f"\n{len(points)} points, {sources} sources, {families} hardware families")
+    print(f"\n{len(points)} single-stream points, {sources} sources, {families} hardware families")
     print(f"{'':42} {'median':>8} {'90th pct':>9}")
     for label, values in rows:
         m50, m90 = summary(values)

@@ -42,7 +42,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from .engine import Simulation, crossings, first_ahead, price_trend_factors, simulate
+from .engine import Simulation, crossings, first_ahead, local_prefill_tok_s, price_trend_factors, simulate
 from .errors import CostModelError
 from .inputs import INPUTS
 from .memory import Fit, check_fit
@@ -82,10 +82,16 @@ CURVE_COLUMNS = (
 class Throughput:
     """Speeds used for capacity, and where they came from."""
 
-    decode_tok_s: float | None
+    decode_tok_s: float | None  # aggregate over the streams served at once
     prefill_tok_s: float | None
     source: str  # "measured", "estimated", "measured decode, estimated prefill", "none"
     estimate: Speed | None
+    streams: int = 1
+
+    @property
+    def stream_decode_tok_s(self) -> float | None:
+        """What each of the streams gets [tokens/s]."""
+        return None if self.decode_tok_s is None else self.decode_tok_s / self.streams
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,6 +116,8 @@ class Comparison:
     electricity_usd_per_mtok_at_load: float | None
     capacity_tok_per_month: float
     first_month_over_capacity: int | None
+    #: each stream's decode is below the scenario's ``min_stream_tok_s``: the box is too slow for them
+    too_slow: bool
     crossings: tuple[tuple[float, bool], ...]  # (month, True: turns ahead / False: falls behind)
     throughput: Throughput
     fit: Fit
@@ -143,7 +151,10 @@ def throughput(scenario: Scenario, fit: Fit) -> Throughput:
     if not fit.fits:
         return Throughput(None, None, "none", None)
     estimate = estimate_speed(s.build, s.model, s.quant, **s.speed.model_dump())  # its ceiling checks a measurement
-    decode = s.decode_tok_s if s.decode_tok_s is not None else estimate.decode_tok_s
+    decode = estimate.decode_tok_s
+    if s.decode_tok_s is not None:  # a measurement of one stream, moved to the streams served by the model's ratio
+        one = estimate_speed(s.build, s.model, s.quant, **{**s.speed.model_dump(), "concurrency": 1})
+        decode = s.decode_tok_s * (estimate.decode_tok_s / one.decode_tok_s if s.concurrency > 1 else 1.0)
     prefill = s.prefill_tok_s if s.prefill_tok_s is not None else estimate.prefill_tok_s
     given = (s.decode_tok_s is not None, s.prefill_tok_s is not None)
     k = s.speed_source
@@ -153,7 +164,7 @@ def throughput(scenario: Scenario, fit: Fit) -> Throughput:
         (False, True): f"estimated decode, {k} prefill",
         (False, False): "estimated",
     }[given]
-    return Throughput(decode, prefill, source, estimate)
+    return Throughput(decode, prefill, source, estimate, s.concurrency)
 
 
 def base_values(scenario: Scenario, speeds: Throughput) -> dict[str, float | None]:
@@ -217,26 +228,34 @@ def compare(scenario: Scenario) -> Comparison:
     s, u, b = scenario, scenario.usage, scenario.build
     fit = check_fit(b, s.model, s.quant, **s.memory.model_dump())
     speeds = throughput(s, fit)
-    runnable = speeds.decode_tok_s is not None and speeds.prefill_tok_s is not None
+    prefill = speeds.prefill_tok_s  # as measured or estimated; the engine takes the prefix cache off
+    runnable = speeds.decode_tok_s is not None and prefill is not None
     hpt = (
-        hours_per_token(speeds.decode_tok_s, speeds.prefill_tok_s, u.input_share) * s.local_tokens_per_api_token
+        hours_per_token(
+            speeds.decode_tok_s * s.speculative_speedup,
+            local_prefill_tok_s(prefill, s.prefix_cache_hit, u.cached_input_share),
+            u.input_share,
+        )
+        * s.local_tokens_per_api_token
         if runnable
         else None
     )
-    capacity = capacity_tok_per_month(hpt, s.hours_per_day) if hpt is not None else 0.0
+    capacity = (
+        capacity_tok_per_month(hpt, s.hours_per_day, s.busy_hours_per_day, s.peak_to_average, s.boxes)
+        if hpt is not None
+        else 0.0
+    )
     values = base_values(s, speeds)
     line = runnable and capacity > 0  # the break-even volume: flat volumes 0 and capacity, as draws 1 and 2
     if line and u.monthly_growth == 0:  # one run of the engine for all three
-        sim = simulate(
-            s, {**values, "tokens_per_month": np.array([u.tokens_per_month, 0.0, capacity])}, speeds.prefill_tok_s, n=3
-        )
+        sim = simulate(s, {**values, "tokens_per_month": np.array([u.tokens_per_month, 0.0, capacity])}, prefill, n=3)
         flat = sim.savings_usd[1:, -1]
     else:
-        sim = simulate(s, values, speeds.prefill_tok_s)
+        sim = simulate(s, values, prefill)
         flat = (
-            simulate(
-                _flat(s), {**values, "tokens_per_month": np.array([0.0, capacity])}, speeds.prefill_tok_s, n=2
-            ).savings_usd[:, -1]
+            simulate(_flat(s), {**values, "tokens_per_month": np.array([0.0, capacity])}, prefill, n=2).savings_usd[
+                :, -1
+            ]
             if line
             else None
         )
@@ -258,8 +277,12 @@ def compare(scenario: Scenario) -> Comparison:
     volume, within = _break_even_volume(float(flat[0]), float(flat[1]), capacity) if line else (None, False)
 
     break_even = hybrid = cash_payback = None
+    floor = s.min_stream_tok_s
+    too_slow = runnable and floor is not None and speeds.stream_decode_tok_s * s.speculative_speedup < floor
     if not fit.fits:
         verdict = Verdict.DOES_NOT_FIT
+    elif too_slow:
+        verdict = Verdict.CANNOT_SERVE
     elif first_over is not None:
         verdict, hybrid = Verdict.CANNOT_SERVE, first_up if last["savings_usd"] > 0 else None
     elif last["savings_usd"] > 0:
@@ -288,6 +311,7 @@ def compare(scenario: Scenario) -> Comparison:
         electricity_usd_per_mtok_at_load=at_load * b.power_load_w if at_load is not None else None,
         capacity_tok_per_month=capacity,
         first_month_over_capacity=first_over,
+        too_slow=bool(too_slow),
         crossings=turns,
         throughput=speeds,
         fit=fit,

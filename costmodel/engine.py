@@ -37,6 +37,7 @@ from .ownership import (
     powered_hours_per_month,
     replacement_months,
     resale_value_usd,
+    usable_hours_per_month,
 )
 from .pricing import blended_usd_per_mtok
 from .schema import ApiPrice, Scenario
@@ -110,6 +111,18 @@ def _blend(price: ApiPrice, input_share: np.ndarray, cached_input_share: np.ndar
     )
 
 
+def local_prefill_tok_s(prefill_tok_s, prefix_cache_hit: float | None, cached_input_share):
+    """Prompt tokens a second of the mix on the local side: a prefix-cache hit is not prefilled
+    again, so the hit share of input costs no time (``prefix_cache_hit``; None: the usage's cached
+    share of input, what the API bills as cached).
+
+    >>> round(float(local_prefill_tok_s(100.0, None, 0.9))), float(local_prefill_tok_s(100.0, 0.0, 0.9))
+    (1000, 100.0)
+    """
+    hit = cached_input_share if prefix_cache_hit is None else prefix_cache_hit
+    return prefill_tok_s / np.maximum(1.0 - hit, 1e-3)
+
+
 def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n: int = 1) -> Simulation:
     """The monthly sums of ``scenario`` for ``n`` draws of the inputs in ``values``.
 
@@ -127,20 +140,26 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
     growth[1:] = (1.0 + u.monthly_growth) ** (months[1:] - 1)
     demand = np.broadcast_to(col["tokens_per_month"] * growth, (n, horizon + 1))  # (n, months) tokens asked
     powered = powered_hours_per_month(col["hours_per_day"])
+    usable = usable_hours_per_month(col["hours_per_day"], s.busy_hours_per_day, s.peak_to_average)
+    boxes = s.boxes
     runnable = "decode_tok_s" in col and prefill_tok_s is not None
     if runnable:
-        hpt = hours_per_token(col["decode_tok_s"], prefill_tok_s, col["input_share"]) * s.local_tokens_per_api_token
-        needed_h = demand * hpt
-        load_h = np.minimum(needed_h, powered)
-        over = needed_h > powered
+        decode = col["decode_tok_s"] * col["speculative_speedup"]
+        prefill = local_prefill_tok_s(prefill_tok_s, s.prefix_cache_hit, col["cached_input_share"])
+        hpt = hours_per_token(decode, prefill, col["input_share"]) * s.local_tokens_per_api_token
+        needed_h = demand * hpt / boxes  # hours each box works: the boxes share the load
+        load_h = np.minimum(needed_h, usable)
+        over = needed_h > usable
     else:
         needed_h = load_h = np.zeros((n, horizon + 1))
         over = np.ones((n, horizon + 1), dtype=bool)
 
-    capex = col["capex_usd"] * col["dual_use_share"]  # the machine's price charged to LLM work
-    electricity = electricity_usd(load_h, powered, b.power_load_w, b.power_idle_w, col["electricity_usd_per_kwh"])
+    capex = col["capex_usd"] * col["dual_use_share"] * boxes  # the machines' price charged to LLM work
+    electricity = boxes * electricity_usd(
+        load_h, powered, b.power_load_w, b.power_idle_w, col["electricity_usd_per_kwh"]
+    )
     running = electricity * col["pue"] + (
-        s.maintenance_usd_per_month
+        s.maintenance_usd_per_month * boxes
         + capex * col["maintenance_share_per_year"] / MONTHS_PER_YEAR
         + col["operator_hours_per_month"] * col["operator_usd_per_hour"]
     )
@@ -175,7 +194,7 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
         overflow_rate = (
             col["api_price"] * _blend(s.overflow, col["input_share"], col["cached_input_share"]) / TOKENS_PER_MTOK
         )
-        share_served = np.divide(powered, needed_h, out=np.zeros_like(demand), where=over & (needed_h > 0))
+        share_served = np.divide(usable, needed_h, out=np.zeros_like(demand), where=over & (needed_h > 0))
         share_served = np.where(over, share_served, 1.0)
         served = demand * share_served
         served[:, 0] = 0.0

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from .breakeven import Comparison, Verdict
 from .glossary import GLOSSARY, unit
 from .schema import BUILD_PRICE_STALE_AFTER_DAYS, Build, Model
+from .speed import streams_within
 
 if TYPE_CHECKING:  # for the annotation only: recommend builds on study, which builds on this module
     from .recommend import Recommendation
@@ -300,6 +301,14 @@ def explain(r: Comparison) -> Explanation:
         if ahead > 0
         else f"{usd(-ahead)} behind the API by month {horizon}{_basis(r)}"
     )
+    if r.too_slow:
+        t = r.throughput
+        each = t.stream_decode_tok_s * s.speculative_speedup
+        headline = (
+            f"too slow: {value('decode_tok_s', each)} a stream for {t.streams} at once, "
+            f"below the {value('decode_tok_s', s.min_stream_tok_s)} asked"
+        )
+        return Explanation(headline, (f"it serves {streams_words(r)} at that speed",) if streams_words(r) else ())
     if r.verdict == Verdict.CANNOT_SERVE:
         first = r.first_month_over_capacity
         headline = (
@@ -353,6 +362,21 @@ def explain(r: Comparison) -> Explanation:
     return Explanation(headline, tuple(details))
 
 
+def streams_words(r: Comparison) -> str:
+    """How many streams the build serves at the scenario's per-stream floor: '3 streams', or ''."""
+    s = r.scenario
+    if s.min_stream_tok_s is None or r.throughput.estimate is None:
+        return ""
+    n = streams_within(
+        s.build,
+        s.model,
+        s.quant,
+        s.min_stream_tok_s / s.speculative_speedup,
+        **{**s.speed.model_dump(), "concurrency": 1},
+    )
+    return "no stream" if n == 0 else f"{n} stream{'s' if n > 1 else ''}"
+
+
 def recommendation(rec: Recommendation, horizon_months: int, tokens_per_month: float) -> Explanation:
     """The study's answer in one sentence, the runner-up, and what would change it.
 
@@ -404,4 +428,7 @@ def recommendation(rec: Recommendation, horizon_months: int, tokens_per_month: f
         details.append("the answer changes: " + "; or ".join(changes))
     if rec.unable:
         details.append(f"{len(rec.unable)} of the builds chosen cannot hold the model")
+    if rec.too_slow:
+        n = len(rec.too_slow)
+        details.append(f"{n} of the builds chosen {'is' if n == 1 else 'are'} too slow for each stream")
     return Explanation(headline, tuple(details))

@@ -92,6 +92,8 @@ _ROWS = (
     Input("capex_usd", "capex", ("build", "capex_usd"), Build, uncertain=True),
     Input("resale_fraction", "resale share", ("build", "resale_fraction"), Build, uncertain=True),
     Input("decode_tok_s", "decode speed", ("decode_tok_s",), Scenario, uncertain=True),
+    # off (1.0) by default; give it a range (published: 0.8-2x) to vary it
+    Input("speculative_speedup", "speculative decoding (x)", ("speculative_speedup",), Assumptions, in_tornado=False),
     Input("api_price", "API price (x)", (), None, uncertain=True),
     Input("tokens_per_month", "tokens a month", ("usage", "tokens_per_month"), Usage, uncertain=True),
     Input("input_share", "input share", ("usage", "input_share"), Usage),

@@ -116,8 +116,10 @@ def check_fit(
     *,
     kv_cache_dtype: str = DEFAULT_MEMORY.kv_cache_dtype,
     raise_gpu_memory_cap: bool = DEFAULT_MEMORY.raise_gpu_memory_cap,
+    concurrency: int = DEFAULT_MEMORY.concurrency,
 ) -> Fit:
-    """Whether ``build`` can hold ``quant`` of ``model`` with a ``context_tokens`` cache.
+    """Whether ``build`` can hold ``quant`` of ``model`` with a ``context_tokens`` cache for each of
+    ``concurrency`` streams.
 
     ``raise_gpu_memory_cap`` lets a unified-memory machine's GPU use all but ``OS_RESERVE_GB``
     of its RAM instead of its default ``gpu_usable_fraction``; without it, the result says when
@@ -125,7 +127,9 @@ def check_fit(
     ``Scenario``'s, so ``check_fit``, ``estimate_speed`` and ``compare`` agree on every case.
     """
     weights = quant.file_size_gb
-    kv = kv_cache_gb(model, context_tokens, kv_cache_dtype)
+    if not 1 <= concurrency <= 4096:
+        raise CostModelError(f"check_fit: concurrency must be within 1-4096, got {concurrency}")
+    kv = kv_cache_gb(model, context_tokens, kv_cache_dtype) * concurrency
     devices = max(build.gpu_count, 1)
     overhead = RUNTIME_OVERHEAD_GB_PER_DEVICE * devices
     required = weights + kv + overhead

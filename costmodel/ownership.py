@@ -39,17 +39,36 @@ def powered_hours_per_month(hours_per_day: float) -> float:
     return hours_per_day * DAYS_PER_MONTH
 
 
-def capacity_tok_per_month(hours_per_token_h: float, hours_per_day: float) -> float:
-    """Most tokens of the mix a build can serve in a month [tokens/month].
+def usable_hours_per_month(hours_per_day, busy_hours_per_day=24.0, peak_to_average=1.0):
+    """Hours a month the box can work on what is asked [h]: the powered hours in which work comes,
+    over the peak-to-average factor (a box sized for the average hour falls behind at the peak).
 
-    At 3 tok/s, 24 hours a day, all output: about 7.9 M tokens a month (the article's "8 M"):
+    >>> float(usable_hours_per_month(24.0)), float(usable_hours_per_month(24.0, 8.0, 2.0))
+    (730.5, 121.75)
+    """
+    return powered_hours_per_month(np.minimum(hours_per_day, busy_hours_per_day)) / peak_to_average
+
+
+def capacity_tok_per_month(
+    hours_per_token_h: float,
+    hours_per_day: float,
+    busy_hours_per_day: float = 24.0,
+    peak_to_average: float = 1.0,
+    boxes: int = 1,
+) -> float:
+    """Most tokens of the mix ``boxes`` builds can serve in a month [tokens/month].
+
+    At 3 tok/s, 24 hours a day, all output: about 7.9 M tokens a month (the article's "8 M"); in
+    8 office hours with a peak twice the average, a sixth of that:
 
     >>> round(capacity_tok_per_month(hours_per_token(3.0, 100.0, 0.0), 24) / 1e6, 2)
     7.89
+    >>> round(capacity_tok_per_month(hours_per_token(3.0, 100.0, 0.0), 24, 8, 2) / 1e6, 2)
+    1.31
     """
     if hours_per_token_h <= 0:
         return float("inf")
-    return powered_hours_per_month(hours_per_day) / hours_per_token_h
+    return float(usable_hours_per_month(hours_per_day, busy_hours_per_day, peak_to_average)) * boxes / hours_per_token_h
 
 
 def electricity_usd(

@@ -421,6 +421,8 @@ class MemoryOptions(_Frozen):
     context_tokens: Annotated[int, Field(ge=1, le=100_000_000, json_schema_extra=_ui(512))] = 8192
     kv_cache_dtype: Literal["f16", "q8_0", "q4_0"] = "f16"
     raise_gpu_memory_cap: bool = True
+    #: streams served at once (users, agents): the fit holds a KV cache of ``context_tokens`` for each
+    concurrency: Annotated[int, Field(ge=1, le=256, json_schema_extra=_ui(1))] = 1
 
     @property
     def memory(self) -> MemoryOptions:
@@ -499,6 +501,21 @@ class Assumptions(SpeedOptions):
     pue: Annotated[float, Field(ge=1, le=3, json_schema_extra=_ui(0.05))] = 1.0
     operator_hours_per_month: Annotated[float, Field(ge=0, le=730, json_schema_extra=_ui(1))] = 0.0
     operator_usd_per_hour: Annotated[float, Field(ge=0, le=1000, json_schema_extra=_ui(5))] = 0.0
+    #: decode speed multiplier of speculative decoding or multi-token prediction (1: off). Published
+    #: gains: 1.3-2x at batch 1 on dense models with a good draft, less or a loss on MoE models and at
+    #: large batch (``costmodel.speed.SPECULATIVE_RANGES``)
+    speculative_speedup: Annotated[float, Field(ge=0.3, le=4, json_schema_extra=_ui(0.05))] = 1.0
+    #: hours a day the work is asked (office hours: 8-10); capacity counts only these
+    busy_hours_per_day: Annotated[float, Field(ge=1, le=24, json_schema_extra=_ui(1))] = 24.0
+    #: the busiest hour's demand over the busy hours' average (1: spread evenly)
+    peak_to_average: Annotated[float, Field(ge=1, le=10, json_schema_extra=_ui(0.1))] = 1.0
+    #: share of input the local engine finds in its prefix cache and does not prefill again (None:
+    #: the usage's cached share of input, what the API bills as cached)
+    prefix_cache_hit: Share | None = None
+    #: the slowest decode each stream may get [tokens/s]; a box slower per stream is too slow
+    min_stream_tok_s: Annotated[float, Field(gt=0, le=10_000, json_schema_extra=_ui(1))] | None = None
+    #: identical boxes bought (their capacity, capex, power and upkeep add up)
+    boxes: Annotated[int, Field(ge=1, le=64, json_schema_extra=_ui(1))] = 1
 
     @property
     def monthly_rate(self) -> float:

@@ -96,6 +96,11 @@ class SpeedParams:
         ("nvlink", 2.5e-06),
         ("none", 0.0),
     )
+    # batch above 1: fitted by bench/fit_speed.py to the multi-stream points (batch > 1)
+    #: routed experts a batch touches: 1 - (1 - k/E) ** (batch ** batch_expert_exponent); 1 if the
+    #: sequences choose experts independently, less where they agree (similar prompts)
+    batch_expert_exponent: float = 0.60
+    t_seq_layer_s: float = 3.7e-05  # time per extra sequence per layer per step: attention, sampling [s]
     # prefill: fitted by bench/fit_speed.py to the 118 points with a measured prompt speed (rough:
     # median error ~50%, so a measured prefill_tok_s is worth giving)
     eff_prefill_gpu: float = 0.38  # share of FP16 TFLOPs reached in prompt processing
@@ -155,7 +160,9 @@ class _Reads:
     kv_in_ram: bool  # the cache sits in system RAM (CPU-only), else in GPU memory
 
 
-def _reads(build: Hardware, model: Model, quant: Quant, fit: Fit, batch: int, kv_gb: float) -> _Reads:
+def _reads(
+    build: Hardware, model: Model, quant: Quant, fit: Fit, batch: int, kv_gb: float, expert_exponent: float = 1.0
+) -> _Reads:
     """Where a decode step's bytes come from.
 
     A MoE model's always-active part (``shared_params_b``) and the KV cache go to GPU memory
@@ -171,7 +178,7 @@ def _reads(build: Hardware, model: Model, quant: Quant, fit: Fit, batch: int, kv
     routed_gb = max(quant.file_size_gb - shared_gb, 0.0)
     routed_total_b = model.total_params_b - shared_b
     active_share = (model.active_params_b - shared_b) / routed_total_b if routed_total_b > 0 else 1.0
-    touched = 1.0 - (1.0 - min(active_share, 1.0)) ** batch
+    touched = 1.0 - (1.0 - min(active_share, 1.0)) ** (batch**expert_exponent)
     expert_gb = routed_gb * touched if moe else 0.0
     other_gb = shared_gb if moe else routed_gb * touched
     kv = kv_gb * batch
@@ -196,13 +203,14 @@ def estimate_speed(
     model: Model,
     quant: Quant,
     context_tokens: int = DEFAULT_MEMORY.context_tokens,
-    batch: int = 1,
+    batch: int | None = None,
     *,
     kv_cache_dtype: str = DEFAULT_MEMORY.kv_cache_dtype,
     raise_gpu_memory_cap: bool = DEFAULT_MEMORY.raise_gpu_memory_cap,
     engine: str = DEFAULT_SPEED.engine,
     filled_context_share: float = DEFAULT_SPEED.filled_context_share,
     filled_context_tokens: int | None = None,
+    concurrency: int = DEFAULT_MEMORY.concurrency,
     params: SpeedParams = DEFAULT_SPEED_PARAMS,
 ) -> Speed:
     """Decode and prefill speed of ``quant`` of ``model`` on ``build`` [tokens/s].
@@ -210,7 +218,8 @@ def estimate_speed(
     ``decode_tok_s`` is the aggregate over ``batch`` sequences, never above
     ``ceiling_decode_tok_s`` (bytes over bandwidth and FLOPs over peak, with no loss). The fit is
     sized for ``context_tokens``; speeds are at ``filled_context_tokens`` of it filled (by default
-    ``filled_context_share`` of ``context_tokens``), run by ``engine``.
+    ``filled_context_share`` of ``context_tokens``), run by ``engine``. The fit holds a cache for
+    each of ``concurrency`` streams; ``batch`` sequences decode together (by default all of them).
     Raises ``CostModelError`` when the model does not fit.
 
     Llama 3.1 8B at Q4_K_M (4.92 GB) on an RTX 4090 (1,008 GB/s) reads about 5 GB a token, so
@@ -223,6 +232,7 @@ def estimate_speed(
     >>> s.decode_tok_s < s.ceiling_decode_tok_s < 205
     True
     """
+    batch = concurrency if batch is None else batch
     if not 1 <= batch <= 4096:
         raise CostModelError(f"estimate_speed: batch must be within 1-4096, got {batch}")
     if engine not in ENGINES:
@@ -235,14 +245,20 @@ def estimate_speed(
             f"estimate_speed: filled_context_tokens must be within 0-{context_tokens:,}, got {filled:,}"
         )
     fit = check_fit(
-        build, model, quant, context_tokens, kv_cache_dtype=kv_cache_dtype, raise_gpu_memory_cap=raise_gpu_memory_cap
+        build,
+        model,
+        quant,
+        context_tokens,
+        kv_cache_dtype=kv_cache_dtype,
+        raise_gpu_memory_cap=raise_gpu_memory_cap,
+        concurrency=max(concurrency, batch),
     )
     if not fit.fits:
         raise CostModelError(
             f"estimate_speed: {model.model_id} {quant.quant} on {getattr(build, 'build_id', build.name)}: {fit.message}"
         )
     kv_gb = kv_cache_gb(model, filled, kv_cache_dtype) if filled > 0 else 0.0  # per token and sequence
-    reads = _reads(build, model, quant, fit, batch, kv_gb)
+    reads = _reads(build, model, quant, fit, batch, kv_gb, params.batch_expert_exponent)
 
     # the memory the GPU reads, its bandwidth (tensor parallel reads all cards at once) and efficiency
     tensor = build.gpu_count > 1 and build.multi_gpu_mode == "tensor" and not build.unified_memory
@@ -271,7 +287,7 @@ def estimate_speed(
     t_handoff = reads.ram_layers * params.t_handoff_s if build.gpu_count > 0 else 0.0
     per_layer = params.t_layer_s + (params.t_moe_layer_s if model.is_moe else 0.0)
     fixed = max(params.t_token_s + params.backend(build.gpu_backend) + t_engine, 0.0) + model.n_layers * per_layer
-    memory_t = t_gpu + t_ram + t_sync + t_handoff + fixed
+    memory_t = t_gpu + t_ram + t_sync + t_handoff + fixed + (batch - 1) * model.n_layers * params.t_seq_layer_s
     ideal_memory_t = (gpu_gb / gpu_bw if gpu_gb > 0 else 0.0) + (ram_gb / ram_bw if ram_gb > 0 else 0.0)
 
     # compute: 2 x active params FLOPs per token, on the GPU for what it holds, on the CPU for the
@@ -327,3 +343,51 @@ def estimate_speed(
         batch=batch,
         fit=fit,
     )
+
+
+#: published decode gains of speculative decoding / multi-token prediction, for the input's help:
+#: (what, low, high) as multipliers on single-stream decode
+SPECULATIVE_RANGES: tuple[tuple[str, float, float], ...] = (
+    ("dense model with a small draft model, batch 1", 1.3, 2.0),
+    ("MoE model, batch 1 (the draft's tokens touch other experts)", 0.8, 1.4),
+    ("built-in multi-token prediction (GLM, DeepSeek, Qwen3.6 MTP heads), batch 1", 1.2, 1.8),
+    ("large batch (the spare compute is gone)", 0.7, 1.1),
+)
+
+
+def streams_within(
+    build: Hardware,
+    model: Model,
+    quant: Quant,
+    floor_tok_s: float,
+    *,
+    most: int = 256,
+    **options: object,
+) -> int:
+    """How many streams ``build`` serves at once with each at least ``floor_tok_s`` and every
+    stream's KV cache held (0 when one stream is already slower). ``options`` as ``estimate_speed``'s.
+
+    >>> import costmodel as cm
+    >>> cat = cm.load_catalog(); m = cat.models["llama-3.1-8b"]
+    >>> streams_within(cat.builds["rtx4090-single"], m, m.quants["Q4_K_M"], 15.0, context_tokens=8192) > 8
+    True
+    """
+    options = {k: v for k, v in options.items() if k != "concurrency"}
+
+    def serves(n: int) -> bool:
+        try:
+            speed = estimate_speed(build, model, quant, concurrency=n, **options)
+        except CostModelError:  # the caches of n streams do not fit
+            return False
+        return speed.decode_tok_s / n >= floor_tok_s
+
+    if not serves(1):
+        return 0
+    low, high = 1, 2
+    while high <= most and serves(high):
+        low, high = high, high * 2
+    high = min(high, most + 1)
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if serves(mid) else (low, mid)
+    return low

@@ -16,12 +16,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .breakeven import compare
+from .breakeven import Comparison, compare
 from .memory import check_fit, kv_cache_gb
-from .ownership import capacity_tok_per_month, hours_per_token
 from .pricing import blended_usd_per_mtok, sum_of_prices_usd
 from .schema import ApiPrice, Assumptions, Build, MemoryOptions, Model, Quant, Scenario, Usage, age_days
-from .speed import estimate_speed
+from .speed import estimate_speed, streams_within
 
 FIT_WORDS = {"gpu": "yes", "unified": "yes", "ram": "yes (CPU)", "gpu+ram": "with offload"}
 
@@ -67,24 +66,25 @@ def hardware_table(
             "bound": None,
             "capacity_tok_per_month": None,
             "local_usd_per_mtok": None,
+            "streams_at_floor": None,
         }
         if fit.fits:
             speed = estimate_speed(b, model, quant, **a.speed.model_dump())
-            capacity = capacity_tok_per_month(
-                hours_per_token(speed.decode_tok_s, speed.prefill_tok_s, usage.input_share), a.hours_per_day
-            )
-            full = compare(  # the build busy all its powered hours, for its whole life, at the speeds just estimated
-                Scenario(
-                    build=b,
-                    model=model,
-                    quant=quant,
-                    price=price,
-                    usage=usage.model_copy(update={"tokens_per_month": capacity, "monthly_growth": 0.0}),
-                    decode_tok_s=speed.decode_tok_s,
-                    prefill_tok_s=speed.prefill_tok_s,
-                    **{**a.assumptions, "horizon_months": b.lifetime_months, "quality_adjusted": False},
+
+            def at(volume: float) -> Comparison:
+                return compare(
+                    Scenario(
+                        build=b,
+                        model=model,
+                        quant=quant,
+                        price=price,
+                        usage=usage.model_copy(update={"tokens_per_month": volume, "monthly_growth": 0.0}),
+                        **{**a.assumptions, "horizon_months": b.lifetime_months, "quality_adjusted": False},
+                    )
                 )
-            )
+
+            capacity = at(0.0).capacity_tok_per_month  # with the streams, hours and cache of the assumptions
+            full = at(capacity)  # the build busy all its usable hours, for its whole life
             row.update(
                 decode_tok_s=speed.decode_tok_s,
                 ceiling_decode_tok_s=speed.ceiling_decode_tok_s,
@@ -92,6 +92,17 @@ def hardware_table(
                 bound=speed.bound,
                 capacity_tok_per_month=capacity,
                 local_usd_per_mtok=full.local_usd_per_mtok,
+                streams_at_floor=(
+                    streams_within(
+                        b,
+                        model,
+                        quant,
+                        a.min_stream_tok_s / a.speculative_speedup,
+                        **{**a.speed.model_dump(), "concurrency": 1},
+                    )
+                    if a.min_stream_tok_s is not None
+                    else None
+                ),
             )
         rows.append(row)
     frame = pd.DataFrame(rows)

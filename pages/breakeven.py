@@ -15,6 +15,7 @@ from costmodel.explain import tokens as format_tokens
 from costmodel.io.llama_bench import Bench, bench_command, read_bench
 from costmodel.recommend import recommend
 from costmodel.schema import DISCOUNT_RATE_PRESETS, ENGINES, USAGE_PRESETS
+from costmodel.speed import SPECULATIVE_RANGES
 from costmodel.study import StudyInputs
 from costmodel.tables import offerings_for
 from ui import charts, export, inputs, params, state, tables, text
@@ -198,6 +199,52 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             key="quality_adjusted",
             help="A quant keeping 82% of the quality produces 1/0.82 = 1.22 tokens per API token (retries).",
         )
+        with st.expander("Team and load: streams at once, office hours, more boxes"):
+            a, b = st.columns(2)
+            a.number_input(
+                "Streams at once",
+                **bounds("concurrency"),
+                key="concurrency",
+                help="Users or agents served at the same time; each keeps its own KV cache of the context.",
+            )
+            b.number_input(
+                "Each at least [tok/s]",
+                **bounds("min_stream_tok_s"),
+                value=None,
+                key="min_stream_tok_s",
+                placeholder="no floor",
+                help="A box slower than this for each stream is too slow for the team.",
+            )
+            st.slider("Hours a day the work comes", **bounds("busy_hours_per_day"), key="busy_hours_per_day")
+            a, b = st.columns(2)
+            a.number_input(
+                "Peak over average",
+                **bounds("peak_to_average"),
+                key="peak_to_average",
+                format="%.1f",
+                help="The busiest hour's demand over the busy hours' average: a box sized for the average "
+                "falls behind at the peak.",
+            )
+            b.number_input("Boxes", **bounds("boxes"), key="boxes", help="Identical boxes bought.")
+            a, b = st.columns(2)
+            a.number_input(
+                "Prefix-cache hit",
+                **bounds("prefix_cache_hit"),
+                value=None,
+                key="prefix_cache_hit",
+                placeholder="= cached share",
+                format="%.2f",
+                help="Share of input the local engine has cached and does not prefill again; "
+                "empty: the usage's cached share of input.",
+            )
+            b.number_input(
+                "Speculative decoding [x]",
+                **bounds("speculative_speedup"),
+                key="speculative_speedup",
+                format="%.2f",
+                help="1 is off. Published: "
+                + "; ".join(f"{what}: {low:g}-{high:g}x" for what, low, high in SPECULATIVE_RANGES),
+            )
         with st.expander("Money: cost of capital, setup, upkeep"):
             st.number_input(
                 "Cost of capital [per year]",
@@ -388,7 +435,21 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog, today: dt.
     t = r.throughput
     if t.decode_tok_s is not None:
         ceiling = t.estimate.ceiling_decode_tok_s if t.estimate else None
-        speed = f"Decode {t.decode_tok_s:,.1f} tok/s ({t.source}"
+        speed = f"Decode {t.decode_tok_s:,.1f} tok/s"
+        if t.streams > 1:
+            speed += f" over {t.streams} streams, {t.stream_decode_tok_s:,.1f} each"
+        spec = r.scenario.speculative_speedup
+        if spec != 1:
+            speed += f", x{spec:g} with speculative decoding"
+        alone = {**r.scenario.memory.model_dump(), "concurrency": 1}
+        if (
+            t.estimate is not None
+            and t.streams > 1
+            and t.estimate.fit.placement == "gpu+ram"
+            and cm.check_fit(build, r.scenario.model, r.scenario.quant, **alone).placement == "gpu"
+        ):
+            speed += "; the streams' KV caches push weights into system RAM: memory, not compute, limits it"
+        speed += f" ({t.source}"
         speed += f", ceiling {ceiling:,.1f})" if ceiling else ")"
         if ceiling and t.source.startswith("measured") and t.decode_tok_s > ceiling:
             speed += ": above the physical ceiling, check the measurement"
@@ -408,9 +469,7 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog, today: dt.
                 f"<{s.model.name} {s.quant.quant}.gguf>", round(s.context_tokens * s.filled_context_share)
             )
             lines.append(
-                rich(
-                    ":small[:gray[Check it with {c} and paste the output in the sidebar (speeds)]]", c=command
-                )
+                rich(":small[:gray[Check it with {c} and paste the output in the sidebar (speeds)]]", c=command)
             )
     if r.verdict != cm.Verdict.DOES_NOT_FIT:
         lines.append(rich(":small[:gray[{fit}]]", fit=r.fit.message[0].upper() + r.fit.message[1:]))

@@ -80,19 +80,12 @@ def body() -> None:
     shown = frame.assign(holds=frame["decode_tok_s"].notna()).sort_values(
         ["holds", "local_usd_per_mtok", "required_gb"], ascending=[False, True, True], kind="stable"
     )
+    columns = ["name", "fits", "capex_usd", "price_kind", "decode_tok_s", "prefill_tok_s", "capacity_tok_per_month"]
+    if a.min_stream_tok_s is not None:  # the team's question: how many streams at the floor
+        columns.append("streams_at_floor")
+    columns.append("local_usd_per_mtok")
     tables.show(
-        shown[
-            [
-                "name",
-                "fits",
-                "capex_usd",
-                "price_kind",
-                "decode_tok_s",
-                "prefill_tok_s",
-                "capacity_tok_per_month",
-                "local_usd_per_mtok",
-            ]
-        ].assign(
+        shown[columns].assign(
             name=short_names(shown["name"]),
             price_kind=[
                 price_cell(k, d, old) for k, d, old in shown[["price_kind", "price_as_of", "price_stale"]].values
@@ -102,7 +95,8 @@ def body() -> None:
         widths={"name": 195, "fits": 118, "price_kind": 122},
         rename={
             "name": "Build",
-            "decode_tok_s": "Decode [tok/s]",
+            "decode_tok_s": "Decode [tok/s]" if a.concurrency == 1 else f"Decode, {a.concurrency} streams [tok/s]",
+            "streams_at_floor": f"Streams at {a.min_stream_tok_s:g} tok/s each" if a.min_stream_tok_s else "",
             "prefill_tok_s": "Prefill [tok/s]",
             "capacity_tok_per_month": "Most tokens a month",
             "local_usd_per_mtok": "Local [USD/Mtok]",

@@ -401,6 +401,7 @@ SHIFTED = {
     "capex_usd": 3100.0,
     "resale_fraction": 0.6,
     "decode_tok_s": 7.0,  # slow enough to overflow
+    "speculative_speedup": 1.6,
     "api_price": 1.7,
     "tokens_per_month": 23e6,
     "input_share": 0.85,

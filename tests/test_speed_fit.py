@@ -33,6 +33,7 @@ IDEAL = SpeedParams(
     t_layer_s=0.0,
     t_moe_layer_s=0.0,
     engine_s=(),
+    t_seq_layer_s=0.0,
     allreduce_s=(("pcie", 0.0), ("pcie-p2p", 0.0), ("nvlink", 0.0), ("none", 0.0)),
 )
 
@@ -197,13 +198,17 @@ def test_prefill_is_compute_bound():
 
 
 def test_batch_grows_throughput_until_compute_bound():
+    # 128 tokens of context each: 512 streams' caches (8.6 GB) still fit beside the 4 GB of weights
     speeds = [
-        cm.estimate_speed(hand_build(), hand_model(), hand_quant(), 512, batch=b).decode_tok_s for b in (1, 8, 64, 512)
+        cm.estimate_speed(hand_build(), hand_model(), hand_quant(), 128, batch=b).decode_tok_s for b in (1, 8, 64, 512)
     ]
     assert speeds == sorted(speeds)
-    big = cm.estimate_speed(hand_build(), hand_model(), hand_quant(), 512, batch=512)
-    assert big.bound == "compute"
+    per_stream = [v / b for v, b in zip(speeds, (1, 8, 64, 512), strict=True)]
+    assert per_stream == sorted(per_stream, reverse=True)
+    big = cm.estimate_speed(hand_build(), hand_model(), hand_quant(), 128, batch=512)
     assert big.decode_tok_s <= big.ceiling_decode_tok_s
+    ideal = cm.estimate_speed(hand_build(), hand_model(), hand_quant(), 128, batch=512, params=IDEAL)
+    assert ideal.bound == "compute"  # without per-sequence costs, a large enough batch is compute bound
 
 
 def test_batch_out_of_range_and_not_fitting_raise():
