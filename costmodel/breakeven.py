@@ -140,6 +140,11 @@ class Comparison:
         return None if m is None else float(self.columns["tokens"][m])
 
     @property
+    def stream_tok_s(self) -> float | None:
+        """What each stream decodes at [tokens/s], speculative decoding counted."""
+        return stream_tok_s(self.scenario, self.throughput)
+
+    @property
     def ahead(self) -> bool:
         """True when the local position is ahead of the API at the horizon."""
         return self.savings_at_horizon_usd > 0
@@ -153,8 +158,10 @@ def throughput(scenario: Scenario, fit: Fit) -> Throughput:
     estimate = estimate_speed(s.build, s.model, s.quant, **s.speed.model_dump())  # its ceiling checks a measurement
     decode = estimate.decode_tok_s
     if s.decode_tok_s is not None:  # a measurement of one stream, moved to the streams served by the model's ratio
-        one = estimate_speed(s.build, s.model, s.quant, **{**s.speed.model_dump(), "concurrency": 1})
-        decode = s.decode_tok_s * (estimate.decode_tok_s / one.decode_tok_s if s.concurrency > 1 else 1.0)
+        decode = s.decode_tok_s
+        if s.concurrency > 1:
+            one = estimate_speed(s.build, s.model, s.quant, **{**s.speed.model_dump(), "concurrency": 1})
+            decode *= estimate.decode_tok_s / one.decode_tok_s
     prefill = s.prefill_tok_s if s.prefill_tok_s is not None else estimate.prefill_tok_s
     given = (s.decode_tok_s is not None, s.prefill_tok_s is not None)
     k = s.speed_source
@@ -165,6 +172,12 @@ def throughput(scenario: Scenario, fit: Fit) -> Throughput:
         (False, False): "estimated",
     }[given]
     return Throughput(decode, prefill, source, estimate, s.concurrency)
+
+
+def stream_tok_s(scenario: Scenario, speeds: Throughput) -> float | None:
+    """What each stream decodes at [tokens/s]: the aggregate over the streams, with speculative decoding."""
+    each = speeds.stream_decode_tok_s
+    return None if each is None else each * scenario.speculative_speedup
 
 
 def base_values(scenario: Scenario, speeds: Throughput) -> dict[str, float | None]:
@@ -278,7 +291,7 @@ def compare(scenario: Scenario) -> Comparison:
 
     break_even = hybrid = cash_payback = None
     floor = s.min_stream_tok_s
-    too_slow = runnable and floor is not None and speeds.stream_decode_tok_s * s.speculative_speedup < floor
+    too_slow = runnable and floor is not None and stream_tok_s(s, speeds) < floor
     if not fit.fits:
         verdict = Verdict.DOES_NOT_FIT
     elif too_slow:

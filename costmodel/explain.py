@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from .breakeven import Comparison, Verdict
 from .glossary import GLOSSARY, unit
 from .schema import BUILD_PRICE_STALE_AFTER_DAYS, Build, Model
-from .speed import streams_within
+from .speed import streams_at_floor
 
 if TYPE_CHECKING:  # for the annotation only: recommend builds on study, which builds on this module
     from .recommend import Recommendation
@@ -303,7 +303,7 @@ def explain(r: Comparison) -> Explanation:
     )
     if r.too_slow:
         t = r.throughput
-        each = t.stream_decode_tok_s * s.speculative_speedup
+        each = r.stream_tok_s
         headline = (
             f"too slow: {value('decode_tok_s', each)} a stream for {t.streams} at once, "
             f"below the {value('decode_tok_s', s.min_stream_tok_s)} asked"
@@ -367,13 +367,7 @@ def streams_words(r: Comparison) -> str:
     s = r.scenario
     if s.min_stream_tok_s is None or r.throughput.estimate is None:
         return ""
-    n = streams_within(
-        s.build,
-        s.model,
-        s.quant,
-        s.min_stream_tok_s / s.speculative_speedup,
-        **{**s.speed.model_dump(), "concurrency": 1},
-    )
+    n = streams_at_floor(s.build, s.model, s.quant, s)
     return "no stream" if n == 0 else f"{n} stream{'s' if n > 1 else ''}"
 
 

@@ -55,7 +55,7 @@ import dataclasses
 
 from .errors import CostModelError
 from .memory import DEFAULT_MEMORY, Fit, check_fit, kv_cache_gb
-from .schema import ENGINES, Hardware, Model, Quant, SpeedOptions
+from .schema import ENGINES, Assumptions, Hardware, Model, Quant, SpeedOptions
 from .units import BITS_PER_BYTE, FLOPS_PER_TFLOP, PARAMS_PER_B
 
 #: FP16 TFLOPs assumed for a CPU that a build does not describe (an estimate: a desktop CPU with
@@ -391,3 +391,13 @@ def streams_within(
         mid = (low + high) // 2
         low, high = (mid, high) if serves(mid) else (low, mid)
     return low
+
+
+def streams_at_floor(build: Hardware, model: Model, quant: Quant, assumptions: Assumptions) -> int | None:
+    """``streams_within`` at the assumptions' ``min_stream_tok_s`` (speculative decoding counted), with
+    their context, engine and cache; None when they set no floor."""
+    a = assumptions
+    if a.min_stream_tok_s is None:
+        return None
+    floor = a.min_stream_tok_s / a.speculative_speedup
+    return streams_within(build, model, quant, floor, **{**a.speed.model_dump(), "concurrency": 1})

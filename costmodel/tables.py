@@ -20,7 +20,7 @@ from .breakeven import Comparison, compare
 from .memory import check_fit, kv_cache_gb
 from .pricing import blended_usd_per_mtok, sum_of_prices_usd
 from .schema import ApiPrice, Assumptions, Build, MemoryOptions, Model, Quant, Scenario, Usage, age_days
-from .speed import estimate_speed, streams_within
+from .speed import estimate_speed, streams_at_floor
 
 FIT_WORDS = {"gpu": "yes", "unified": "yes", "ram": "yes (CPU)", "gpu+ram": "with offload"}
 
@@ -92,17 +92,7 @@ def hardware_table(
                 bound=speed.bound,
                 capacity_tok_per_month=capacity,
                 local_usd_per_mtok=full.local_usd_per_mtok,
-                streams_at_floor=(
-                    streams_within(
-                        b,
-                        model,
-                        quant,
-                        a.min_stream_tok_s / a.speculative_speedup,
-                        **{**a.speed.model_dump(), "concurrency": 1},
-                    )
-                    if a.min_stream_tok_s is not None
-                    else None
-                ),
+                streams_at_floor=streams_at_floor(b, model, quant, a),
             )
         rows.append(row)
     frame = pd.DataFrame(rows)
