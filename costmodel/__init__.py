@@ -10,14 +10,15 @@ Data flows one way:
 The core (every module but ``io`` and ``plots``) reads no file, clock or network.
 
 =====================  =====================================================================
-``load_catalog``       the validated catalogue of ``data/``: builds, models (with quants), prices
-``Build`` ...          ``Hardware``, ``Build``, ``Model``, ``Quant``, ``ApiPrice``, ``Usage``, ``Scenario``
-``compare``            local against API for a ``Scenario``: verdict, break-even, curve
+``load_catalog``       the validated catalogue of ``data/``: builds, models (with quants), prices, rentals
+``Build`` ...          ``Hardware``, ``Build``, ``Rental``, ``Gpu``, ``Model``, ``Quant``, ``ApiPrice``, ``Usage``,
+                       ``Scenario``
+``compare``            a machine bought or rented against the API for a ``Scenario``: verdict, curve
 ``explain``            a comparison's verdict in plain words
 ``volume_curve``       cost per million tokens against monthly volume, capacity marked
 ``compare_builds``     several builds against several APIs under one set of assumptions
 ``study_of``           a ``StudyInputs`` (ids and assumptions, as saved) recomputed
-``recommend``          a study's answer: the cheapest way to serve its demand, and what would change it
+``recommend``          a study's answer: the cheapest of buy, rent and API, and what would change it
 ``tornado``            each input over a range, one at a time: which guesses move the verdict
 ``monte_carlo``        10,000 scenarios drawn around one, vectorised: how likely the verdict holds
 ``price_trend_scenarios``  the curves and break-even under falling, flat and rising API prices
@@ -53,10 +54,12 @@ from .schema import (
     Assumptions,
     Build,
     Claim,
+    Gpu,
     Hardware,
     MemoryOptions,
     Model,
     Quant,
+    Rental,
     Scenario,
     Usage,
 )
@@ -90,6 +93,7 @@ __all__ = [
     "CostModelError",
     "Explanation",
     "Fit",
+    "Gpu",
     "Hardware",
     "MemoryOptions",
     "Model",
@@ -97,6 +101,7 @@ __all__ = [
     "MonteCarloSummary",
     "PriceTrend",
     "Quant",
+    "Rental",
     "Scenario",
     "Speed",
     "SpeedParams",

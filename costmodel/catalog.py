@@ -1,4 +1,4 @@
-"""The catalogue as the library holds it: builds, models (with quants) and API prices by id.
+"""The catalogue as the library holds it: builds, models (with quants), API prices, GPUs and rentals by id.
 
 Reading ``data/`` is ``costmodel.io.catalog.load_catalog``'s job; this module holds what it
 returns, and answers questions of it: an offering by id (never a $0 price for an unknown one),
@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import CostModelError
-from .schema import ApiPrice, Build, Claim, Model, Quant
+from .schema import ApiPrice, Build, Claim, Gpu, Model, Quant, Rental
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Calibrated:
 
 @dataclasses.dataclass(frozen=True)
 class Catalog:
-    """Validated builds, models (with their quants) and API prices, each a dict by id."""
+    """Validated builds, models (with their quants), API prices, GPUs and rentals, each a dict by id."""
 
     builds: dict[str, Build]
     models: dict[str, Model]
@@ -59,6 +59,13 @@ class Catalog:
     price_history: dict[str, tuple[PriceChange, ...]] = dataclasses.field(default_factory=dict)
     #: measured speeds by (build_id, model_id, quant): the calibration points that are catalogue builds
     calibrated: dict[tuple[str, str, str], Calibrated] = dataclasses.field(default_factory=dict)
+    #: GPU models as clouds rent them, and the machines rented by the hour, by id
+    gpus: dict[str, Gpu] = dataclasses.field(default_factory=dict)
+    rentals: dict[str, Rental] = dataclasses.field(default_factory=dict)
+
+    def machine(self, machine_id: str) -> Build | Rental:
+        """The build or rental ``machine_id`` (their ids never collide), or an error naming the closest."""
+        return lookup({**self.builds, **self.rentals}, machine_id, "build or rental")
 
     def price(self, price_id: str) -> ApiPrice:
         """The offering ``price_id``, or an error naming it and the closest ids (never a $0 price)."""

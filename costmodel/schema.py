@@ -3,6 +3,8 @@
 =================  =========================================================================
 ``Hardware``       memory, bandwidth and compute of a machine: what fit and speed need
 ``Build``          a machine to buy: its ``Hardware`` and the costs of owning it (``data/builds.csv``)
+``Gpu``            one GPU model as clouds rent it (``data/gpus.csv``)
+``Rental``         a machine rented by the hour: a ``Gpu`` x count, a host, and its prices (``data/rentals.csv``)
 ``Quant``          one quantisation of a model: file size, bits per weight, quality retained
 ``Model``          an open-weight model's architecture, with its quants by name
 ``ApiPrice``       one API offering's per-token prices (one row of ``data/prices.csv``)
@@ -10,7 +12,8 @@
 ``MemoryOptions``  context length, KV-cache type and the GPU memory cap: how fit and speed are asked
 ``Assumptions``    those, and electricity, horizon, hours powered, dual use and API price trend
 ``Usage``          tokens per month and their mix: input share, cached share of input, growth
-``Scenario``       everything ``compare`` needs: build, model, quant, price, usage, assumptions
+``Scenario``       everything ``compare`` needs: a machine (bought or rented), model, quant, price,
+                   usage, assumptions
 =================  =========================================================================
 
 Each bound and default is defined once, on its field: widget ranges, sensitivity bounds and URL
@@ -110,6 +113,13 @@ class _Provenance(_Frozen):
     as_of: dt.date | None = None
 
 
+#: memory of one discrete GPU [GB], its bandwidth [GB/s], its dense FP16 tensor throughput [TFLOPS]
+VramGb = Annotated[float, Field(gt=0, le=4096)]
+VramBandwidthGbs = Annotated[float, Field(ge=MIN_GBS, le=100_000)]
+GpuTflops = Annotated[float, Field(ge=MIN_TFLOPS, le=100_000)]
+GpuBackend = Literal["cuda", "rocm", "vulkan", "metal", "cpu"]
+
+
 class Hardware(_Provenance):
     """Memory, bandwidth and compute of a machine: all that fit and speed need.
 
@@ -121,10 +131,10 @@ class Hardware(_Provenance):
     name: Name
     gpu_name: Text | None = None
     gpu_count: Annotated[int, Field(ge=0, le=256)] = 1
-    vram_gb_per_gpu: Annotated[float, Field(gt=0, le=4096)] | None = None
-    vram_bandwidth_gbs: Annotated[float, Field(ge=MIN_GBS, le=100_000)] | None = None
-    gpu_fp16_tflops: Annotated[float, Field(ge=MIN_TFLOPS, le=100_000)] | None = None
-    gpu_backend: Literal["cuda", "rocm", "vulkan", "metal", "cpu"] | None = None
+    vram_gb_per_gpu: VramGb | None = None
+    vram_bandwidth_gbs: VramBandwidthGbs | None = None
+    gpu_fp16_tflops: GpuTflops | None = None
+    gpu_backend: GpuBackend | None = None
     multi_gpu_mode: Literal["layer", "tensor"] = "layer"
     interconnect: Literal["pcie", "nvlink", "none"] = "none"
     #: GPUs on PCIe reach each other directly (datacenter and workstation cards); GeForce cards do
@@ -213,6 +223,113 @@ class Build(Hardware):
                 f"power_idle_w ({self.power_idle_w:g} W) must not exceed power_load_w ({self.power_load_w:g} W)"
             )
         return self
+
+    @property
+    def machine_id(self) -> str:
+        """The id a study keys this machine by (a build's or a rental's)."""
+        return self.build_id
+
+    @property
+    def rented(self) -> bool:
+        """False: a build is bought."""
+        return False
+
+
+class Gpu(_Provenance):
+    """One GPU model as clouds rent it (one row of ``data/gpus.csv``): what a rental's GPUs are."""
+
+    gpu_id: Id
+    gpu_name: Text
+    vram_gb_per_gpu: VramGb
+    vram_bandwidth_gbs: VramBandwidthGbs
+    gpu_fp16_tflops: GpuTflops
+    gpu_backend: GpuBackend = "cuda"
+    peer_to_peer: bool | None = None
+
+
+#: what a rental offer is: on-demand (by the hour, whenever asked), spot (interruptible, cheaper),
+#: community (a host's own machine on a marketplace), reserved (a commitment for a term)
+OfferKind = Literal["on-demand", "spot", "community", "reserved"]
+#: how a rented machine is billed against the demand: every hour of the month ("always-on"), the
+#: hours a day the work comes ("busy-hours"), or started when work comes and stopped after it
+#: ("scale-to-zero"); a reserved offer bills every hour whatever the mode
+RentalMode = Literal["always-on", "busy-hours", "scale-to-zero"]
+#: a rental price older than this is flagged [days]: GPU hourly prices move month to month
+RENTAL_PRICE_STALE_AFTER_DAYS = 90
+
+
+class Rental(Hardware):
+    """A machine rented by the hour: its hardware (the GPU row it gives, times ``gpu_count``, and
+    the host), and what renting it costs (one row of ``data/rentals.csv`` joined to ``gpus.csv``).
+
+    ``usd_per_hour`` [USD/h] is the whole instance's price, all its GPUs. Storage for the weights
+    [USD/GB-month], egress [USD/GB], the billing unit and minimum [s], the time to start and to
+    load the weights (``cold_start_s`` [s], ``weights_load_gbs`` [GB/s]) and, for spot and
+    community offers, ``interruptions_per_day`` (each one bills a restart again) are the offer's.
+    ``commitment_months`` is a reserved offer's term.
+    """
+
+    rental_id: Id
+    provider: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_plain_text)]
+    offer_kind: OfferKind
+    gpu_id: Id | None = None
+    usd_per_hour: Annotated[float, Field(gt=0, le=100_000)]
+    commitment_months: Annotated[int, Field(gt=0, le=120)] | None = None
+    storage_usd_per_gb_month: Annotated[float, Field(ge=0, le=100)] = 0.0
+    egress_usd_per_gb: Annotated[float, Field(ge=0, le=100)] = 0.0
+    billing_increment_s: Annotated[float, Field(ge=1, le=2_678_400)] = 1.0
+    min_billing_s: Annotated[float, Field(ge=0, le=2_678_400)] = 0.0
+    cold_start_s: Annotated[float, Field(ge=0, le=86_400)] = 0.0
+    weights_load_gbs: Annotated[float, Field(ge=MIN_GBS, le=1000)] = 1.0
+    interruptions_per_day: Annotated[float, Field(ge=0, le=24)] | None = None
+    price_as_of: dt.date | None = None
+    region: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent_offer(self) -> Rental:
+        if self.offer_kind == "reserved" and self.commitment_months is None:
+            raise ValueError("commitment_months is required for a reserved offer")
+        if self.offer_kind != "reserved" and self.commitment_months is not None:
+            raise ValueError(f"commitment_months is for reserved offers, not {self.offer_kind}")
+        return self
+
+    @property
+    def machine_id(self) -> str:
+        """The id a study keys this machine by (a build's or a rental's)."""
+        return self.rental_id
+
+    @property
+    def rented(self) -> bool:
+        """True: a rental is rented by the hour."""
+        return True
+
+    @property
+    def price_seen(self) -> dt.date | None:
+        """When the hourly price was seen: ``price_as_of``, else the row's ``as_of``."""
+        return self.price_as_of or self.as_of
+
+    def price_is_stale(self, today: dt.date) -> bool:
+        """The price was seen more than ``RENTAL_PRICE_STALE_AFTER_DAYS`` ago, or on no known day."""
+        age = age_days(self.price_seen, today)
+        return age is None or age > RENTAL_PRICE_STALE_AFTER_DAYS
+
+
+def rental_of(gpu: Gpu, **offer: object) -> Rental:
+    """A ``Rental`` of ``offer``'s fields (a ``rentals.csv`` row: count, host, prices) on ``gpu``'s
+    hardware: the GPU's memory, bandwidth, compute, backend and peer-to-peer come from its row."""
+    hardware = {
+        "gpu_name": gpu.gpu_name,
+        "vram_gb_per_gpu": gpu.vram_gb_per_gpu,
+        "vram_bandwidth_gbs": gpu.vram_bandwidth_gbs,
+        "gpu_fp16_tflops": gpu.gpu_fp16_tflops,
+        "gpu_backend": gpu.gpu_backend,
+        "peer_to_peer": gpu.peer_to_peer,
+    }
+    return Rental(**{**offer, **hardware, "gpu_id": gpu.gpu_id})
+
+
+#: a machine a scenario serves the tokens on: bought (``Build``) or rented (``Rental``)
+Machine = Build | Rental
 
 
 #: where a file size comes from: the sum of a published file listing's parts (bytes), a rounded
@@ -483,7 +600,12 @@ class Assumptions(SpeedOptions):
     * ``pue`` [ratio]: power usage effectiveness, the electricity of cooling and power delivery on
       top of the machine's own (1.0 at home, about 1.2-1.6 in a server room).
     * ``operator_hours_per_month`` [h/month] x ``operator_usd_per_hour`` [USD/h]: someone's time
-      to keep it running.
+      to keep it running (a rented machine's too).
+
+    A rented machine (``Rental``) is billed by ``rental_mode``: every hour, the busy hours of each
+    day (started before the work comes), or scale to zero (started ``rental_starts_per_day`` times
+    a day, up for the work and ``rental_idle_minutes`` after it); see ``costmodel.renting``.
+    Electricity, PUE, capex, resale, setup and maintenance are a bought machine's alone.
     """
 
     electricity_usd_per_kwh: Annotated[float, Field(ge=0, le=10, json_schema_extra=_ui(0.01))] = 0.15
@@ -516,6 +638,12 @@ class Assumptions(SpeedOptions):
     min_stream_tok_s: Annotated[float, Field(gt=0, le=10_000, json_schema_extra=_ui(1))] | None = None
     #: identical boxes bought (their capacity, capex, power and upkeep add up)
     boxes: Annotated[int, Field(ge=1, le=64, json_schema_extra=_ui(1))] = 1
+    #: how a rented machine is billed against the demand (see ``RentalMode``; ``costmodel.renting``)
+    rental_mode: RentalMode = "scale-to-zero"
+    #: times a day a scale-to-zero rental starts from cold (each start loads the weights again)
+    rental_starts_per_day: Annotated[float, Field(ge=0.1, le=1440, json_schema_extra=_ui(1))] = 4.0
+    #: minutes a scale-to-zero rental stays up after the last request before it stops
+    rental_idle_minutes: Annotated[float, Field(ge=0, le=1440, json_schema_extra=_ui(1))] = 10.0
 
     @property
     def monthly_rate(self) -> float:
@@ -572,7 +700,8 @@ OwnedValueUsd = Annotated[float, Field(ge=0, le=100_000_000)]
 
 
 class Scenario(Assumptions):
-    """Everything ``compare`` needs: a build, a model and quant, an API price, usage, assumptions.
+    """Everything ``compare`` needs: a machine (a ``Build`` bought or a ``Rental``), a model and quant,
+    an API price, usage, assumptions.
 
     The assumptions and their defaults are ``Assumptions``' and ``MemoryOptions``'. Speeds are
     estimated from the build unless ``decode_tok_s`` and ``prefill_tok_s`` give measured figures;
@@ -584,7 +713,7 @@ class Scenario(Assumptions):
     a new one's would (to ``resale_fraction`` of it over its lifetime); no setup cost is charged.
     """
 
-    build: Build
+    build: Machine
     model: Model
     quant: Quant
     price: ApiPrice

@@ -9,6 +9,8 @@
 ``prices.csv``     API offerings (``ApiPrice``), one per ``provider/model``
 ``claims.csv``     published decode speeds (``Claim``) to set beside the estimates
 ``kv_layers.csv``  a model's layers by kind where they differ (``KvLayers``), for its KV cache
+``gpus.csv``       GPU models as clouds rent them (``Gpu``)
+``rentals.csv``    machines rented by the hour (``Rental``): a row of ``gpus.csv`` x a count, a host, prices
 =================  ===========================================================
 
 and returns a ``Catalog`` whose ``builds``, ``models`` and ``prices`` are dicts by id. Every row
@@ -30,11 +32,24 @@ from pydantic import BaseModel
 
 from ..catalog import Calibrated, Catalog, PriceChange
 from ..errors import CostModelError
-from ..schema import ApiPrice, Build, Claim, KvLayers, Model, Quant
+from ..schema import ApiPrice, Build, Claim, Gpu, KvLayers, Model, Quant, Rental
 from .calibration import CALIBRATION_FILE, load_calibration
 from .files import default_data_dir, read_text
 from .price_sources import link_open_weights, snapshot_prices
-from .rows import BUILDS, CLAIMS, KV_LAYERS, MODELS, PRICES, QUANTS, SPECS, FileSpec, read_rows
+from .rows import (
+    BUILDS,
+    CLAIMS,
+    GPUS,
+    KV_LAYERS,
+    MODELS,
+    PRICES,
+    QUANTS,
+    RENTALS,
+    SPECS,
+    FileSpec,
+    read_rows,
+    rental_maker,
+)
 
 #: bits per weight may differ from file_size_gb x 8 / total_params_b by this share (GGUF files
 #: hold metadata and keep some tensors at other widths) before the row is rejected as a mismatch
@@ -71,9 +86,16 @@ def build_catalog(
     errors: list[str],
     claims: list[tuple[int, Claim]] = (),
     kv_layers: list[tuple[int, KvLayers]] = (),
+    gpus: dict[str, Gpu] | None = None,
+    rentals: list[tuple[int, Rental]] = (),
 ) -> Catalog:
     """Join parsed rows into a ``Catalog``, checking ids across files; raise on any error."""
     build_map = _keyed(builds, BUILDS, errors)
+    rental_map = _keyed(rentals, RENTALS, errors)
+    rental_lines = {r.rental_id: line for line, r in rentals}
+    for rid in rental_map:
+        if rid in build_map:  # a study keys builds and rentals alike
+            errors.append(f"rentals.csv row {rental_lines[rid]}, rental_id: {rid!r} is a build's id in builds.csv")
     model_map = _keyed(models, MODELS, errors)
     quant_map = _keyed(quants, QUANTS, errors)
     price_map = _keyed(prices, PRICES, errors)
@@ -128,11 +150,19 @@ def build_catalog(
         shown = "\n  ".join(errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         raise CostModelError(f"catalogue has {len(errors)} error(s):\n  {shown}{more}")
-    return Catalog(builds=build_map, models=full_models, prices=price_map, claims=claim_map)
+    return Catalog(
+        builds=build_map,
+        models=full_models,
+        prices=price_map,
+        claims=claim_map,
+        gpus=dict(gpus or {}),
+        rentals=rental_map,
+    )
 
 
 def load_catalog(data_dir: str | Path | None = None, *, snapshot: bool = True) -> Catalog:
-    """Read and validate ``builds.csv``, ``models.csv``, ``quants.csv``, ``prices.csv`` and ``claims.csv``.
+    """Read and validate every file of ``data/``: builds, models, quants, prices, claims, layers,
+    GPUs and rentals.
 
     API prices come in layers, each carrying its ``origin``: the genai-prices snapshot bundled
     with that package (``snapshot=False`` leaves it out), then ``prices.csv``, whose curated rows
@@ -145,14 +175,20 @@ def load_catalog(data_dir: str | Path | None = None, *, snapshot: bool = True) -
     """
     directory = Path(data_dir) if data_dir is not None else default_data_dir()
     errors: list[str] = []
-    parsed = []
+    parsed = {}
+    gpus: dict[str, Gpu] = {}
     for spec in SPECS:
-        rows, row_errors = read_rows(read_text(directory / spec.name), spec)
-        parsed.append(rows)
+        make = rental_maker(gpus) if spec is RENTALS else None
+        rows, row_errors = read_rows(read_text(directory / spec.name), spec, make=make)
+        parsed[spec] = rows
         errors.extend(row_errors)
-    builds, models, quants, prices, claims, kv_layers = parsed
+        if spec is GPUS:
+            gpus.update(_keyed(rows, GPUS, errors))
+    builds, models, quants, prices, claims, kv_layers, _, rentals = parsed.values()
     prices = [(line, p.model_copy(update={"origin": "curated"})) for line, p in prices]
-    catalog = build_catalog(builds, models, quants, prices, errors, claims=claims, kv_layers=kv_layers)
+    catalog = build_catalog(
+        builds, models, quants, prices, errors, claims=claims, kv_layers=kv_layers, gpus=gpus, rentals=rentals
+    )
     catalog = dataclasses.replace(catalog, calibrated=calibrated_speeds(catalog, directory))
     return with_snapshot(catalog) if snapshot else catalog
 

@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from ..errors import CostModelError
-from ..schema import ApiPrice, Build, Claim, KvLayers, Model, Quant
+from ..schema import ApiPrice, Build, Claim, Gpu, KvLayers, Model, Quant, Rental, rental_of
 
 #: columns a file may have at most, known and ignored ones together (the widest has about 25)
 MAX_COLUMNS = 100
@@ -31,11 +31,14 @@ class FileSpec:
     model: type[BaseModel]
     key: tuple[str, ...]
     required: tuple[str, ...]
+    #: the model's fields another file gives (a rental's GPU from ``gpus.csv``): not columns of this one
+    joined: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
         """Every column the file may have: its id columns first, then the model's fields in order."""
-        rest = tuple(f for f in self.model.model_fields if f not in ("quants", "kv_layers") and f not in self.key)
+        skip = ("quants", "kv_layers", *self.key, *self.joined)
+        rest = tuple(f for f in self.model.model_fields if f not in skip)
         return (*self.key, *rest)
 
 
@@ -103,7 +106,53 @@ KV_LAYERS = FileSpec(
     ("model_id", "layer_kind"),
     ("model_id", "layer_kind", "layers", "kv_heads", "head_dim", "tensors", *_PROVENANCE),
 )
-SPECS = (BUILDS, MODELS, QUANTS, PRICES, CLAIMS, KV_LAYERS)
+GPUS = FileSpec(
+    "gpus.csv",
+    Gpu,
+    ("gpu_id",),
+    ("gpu_id", "gpu_name", "vram_gb_per_gpu", "vram_bandwidth_gbs", "gpu_fp16_tflops", *_PROVENANCE),
+)
+#: a rental's GPU fields come from its ``gpu_id``'s row of ``gpus.csv`` (``schema.rental_of``)
+RENTALS = FileSpec(
+    "rentals.csv",
+    Rental,
+    ("rental_id",),
+    (
+        "rental_id",
+        "provider",
+        "name",
+        "offer_kind",
+        "gpu_id",
+        "gpu_count",
+        "interconnect",
+        "system_ram_gb",
+        "ram_bandwidth_gbs",
+        "usd_per_hour",
+        "price_as_of",
+        *_PROVENANCE,
+    ),
+    joined=("gpu_name", "vram_gb_per_gpu", "vram_bandwidth_gbs", "gpu_fp16_tflops", "gpu_backend", "peer_to_peer"),
+)
+#: every catalogue file, in the order they are read (a rental joins its GPU's row: ``gpus.csv`` first)
+SPECS = (BUILDS, MODELS, QUANTS, PRICES, CLAIMS, KV_LAYERS, GPUS, RENTALS)
+
+
+def rental_maker(gpus: dict[str, Gpu]) -> Callable[..., Rental]:
+    """What makes a ``Rental`` of a ``rentals.csv`` row: the row's offer on its ``gpu_id``'s GPU;
+    an unknown GPU is the row's error in column ``gpu_id``."""
+
+    def make(**fields: object) -> Rental:
+        gpu_id = fields.pop("gpu_id", None)
+        gpu = gpus.get(str(gpu_id))
+        if gpu is None:
+            close = ", ".join(sorted(gpus)[:12])
+            raise CostModelError(
+                f"Rental: gpu_id: unknown GPU {gpu_id!r} (not in gpus.csv)",
+                [("gpu_id", f"unknown GPU {gpu_id!r} (not in gpus.csv; known: {close})")],
+            )
+        return rental_of(gpu, **fields)
+
+    return make
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,13 +185,15 @@ def parse_rows(
     *,
     unknown_columns: str = "error",
     cell_check: Callable[[str, str], str | None] | None = None,
+    make: Callable[..., BaseModel] | None = None,
 ) -> ParsedRows:
     """Parse CSV ``text`` as ``spec`` rows, each validated on its own.
 
     Empty cells are missing values: a problem in a column that may not be empty, the model's
     default (usually ``None``) otherwise. ``unknown_columns`` is ``'error'`` (the file is refused)
     or ``'ignore'`` (the column is skipped and listed). ``cell_check(column, text)`` may return a
-    reason to refuse a non-empty cell before it is parsed.
+    reason to refuse a non-empty cell before it is parsed. ``make`` builds a row's object from its
+    cells (``spec.model`` by default; ``rental_maker`` joins a rental to its GPU).
     """
     label = label or spec.name
     problems: list[Problem] = []
@@ -196,7 +247,7 @@ def parse_rows(
                 continue
             fields = {k: v for k, v in cells.items() if v not in ("", None)}
             try:
-                rows.append((line, spec.model(**fields)))
+                rows.append((line, (make or spec.model)(**fields)))
             except CostModelError as exc:
                 problems.extend(Problem(label, line, where, why) for where, why in exc.details)
     except csv.Error as exc:
@@ -204,9 +255,11 @@ def parse_rows(
     return ParsedRows(rows, problems, unknown if unknown_columns == "ignore" else [])
 
 
-def read_rows(text: str, spec: FileSpec, label: str | None = None) -> tuple[list[tuple[int, BaseModel]], list[str]]:
+def read_rows(
+    text: str, spec: FileSpec, label: str | None = None, make: Callable[..., BaseModel] | None = None
+) -> tuple[list[tuple[int, BaseModel]], list[str]]:
     """Parse CSV ``text`` strictly as ``spec`` rows: (row number, object) pairs and error sentences."""
-    parsed = parse_rows(text, spec, label)
+    parsed = parse_rows(text, spec, label, make=make)
     return parsed.rows, [str(p) for p in parsed.problems]
 
 

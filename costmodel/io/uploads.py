@@ -1,4 +1,4 @@
-"""Files users upload: builds, prices, models and quants as CSV, scenarios as JSON, checked row by row.
+"""Files users upload: builds, prices, models, quants and rentals as CSV, scenarios as JSON, checked row by row.
 
 Every check names the row (the header is row 1), the column and the reason; valid rows are kept
 so that the user can accept them and see the rejected ones beside them. Refused outright: a file
@@ -22,7 +22,7 @@ from ..catalog import Catalog
 from ..errors import CostModelError
 from ..schema import Model, Quant
 from ..study import StudyInputs, check_name
-from .rows import BUILDS, MODELS, PRICES, QUANTS, FileSpec, Problem, parse_rows
+from .rows import BUILDS, MODELS, PRICES, QUANTS, RENTALS, FileSpec, Problem, parse_rows, rental_maker
 
 #: the format and version of a scenarios file (as ``ui.store.Store.export`` writes it)
 EXPORT_FORMAT = "breakeven-scenarios"
@@ -30,7 +30,13 @@ EXPORT_VERSION = 1
 
 #: uploads larger than this are refused before they are read (the catalogue's files are ~50 kB)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-SPECS: dict[str, FileSpec] = {"builds": BUILDS, "prices": PRICES, "models": MODELS, "quants": QUANTS}
+SPECS: dict[str, FileSpec] = {
+    "builds": BUILDS,
+    "prices": PRICES,
+    "models": MODELS,
+    "quants": QUANTS,
+    "rentals": RENTALS,
+}
 
 _FORMULA = ("=", "+", "@", "\t", "\r")
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
@@ -108,7 +114,8 @@ def _refuse_other_delimiters(text: str, label: str) -> None:
 
 
 def parse_csv(data: bytes, kind: str, label: str, catalog: Catalog | None = None) -> Upload:
-    """Read an uploaded CSV of ``kind`` (builds, prices, models or quants) row by row.
+    """Read an uploaded CSV of ``kind`` (builds, prices, models, quants or rentals) row by row; a rental
+    joins its ``gpu_id``'s row of the catalogue's GPUs.
 
     An id that repeats inside the file is rejected after its first row; one that exists in
     ``catalog`` is accepted as an edit and said so.
@@ -116,7 +123,8 @@ def parse_csv(data: bytes, kind: str, label: str, catalog: Catalog | None = None
     spec = SPECS[kind]
     text = _text(data, label)
     _refuse_other_delimiters(text, label)
-    parsed = parse_rows(text, spec, label, unknown_columns="ignore", cell_check=cell_problem)
+    make = rental_maker(catalog.gpus if catalog is not None else {}) if spec is RENTALS else None
+    parsed = parse_rows(text, spec, label, unknown_columns="ignore", cell_check=cell_problem, make=make)
     file_level = [p for p in parsed.problems if p.row in (None, 1)]
     if file_level:
         raise CostModelError("; ".join(str(p) for p in file_level))
@@ -131,6 +139,9 @@ def parse_csv(data: bytes, kind: str, label: str, catalog: Catalog | None = None
     existing = _existing(catalog, kind)
     for line, obj in parsed.rows:
         key = tuple(getattr(obj, k) for k in spec.key)
+        if spec is RENTALS and catalog is not None and key[0] in catalog.builds:
+            problems.append(Problem(label, line, "rental_id", f"{key[0]!r} is a build's id; give the rental its own"))
+            continue
         if key in seen:
             shown = "/".join(key)
             problems.append(Problem(label, line, spec.key[-1], f"duplicate id {shown!r} (first in row {seen[key]})"))
@@ -152,6 +163,8 @@ def _existing(catalog: Catalog | None, kind: str) -> set[tuple]:
         return {(k,) for k in catalog.prices}
     if kind == "models":
         return {(k,) for k in catalog.models}
+    if kind == "rentals":
+        return {(k,) for k in catalog.rentals}
     return {(m, q) for m, model in catalog.models.items() for q in model.quants}
 
 
