@@ -48,9 +48,10 @@ from .inputs import INPUTS
 from .memory import Fit, check_fit
 from .ownership import capacity_tok_per_month, hours_per_token, per_mtok
 from .pricing import blended_usd_per_mtok
+from .renting import MOST_INSTANCES, interruption_factor, restart_hours
 from .schema import Scenario
 from .speed import Speed, estimate_speed
-from .units import TOKENS_PER_MTOK, W_PER_KW
+from .units import HOURS_PER_DAY, TOKENS_PER_MTOK, W_PER_KW
 
 
 class Verdict(enum.StrEnum):
@@ -95,6 +96,24 @@ class Throughput:
 
 
 @dataclasses.dataclass(frozen=True)
+class RentalUse:
+    """What renting serves the demand with, over the horizon (months 1..horizon)."""
+
+    hours_billed_per_month: float  # [h/month] instance-hours billed, on average a month
+    hours_worked_per_month: float  # [h/month] of which the instances work, on average a month
+    rented_instances: int  # instances rented at once in the busiest month
+    instance_capacity_tok_per_month: float  # [tokens/month] most one instance serves a month
+    restart_h: float  # [h] start and weights load
+    effective_usd_per_hour: float  # [USD/h] the hourly price with each interruption's restart billed
+
+    @property
+    def rental_utilisation(self) -> float:
+        """Hours of work over hours billed [0-1] (0 when nothing is billed)."""
+        billed = self.hours_billed_per_month
+        return self.hours_worked_per_month / billed if billed > 0 else 0.0
+
+
+@dataclasses.dataclass(frozen=True)
 class Comparison:
     """The result of ``compare``: numbers only. ``costmodel.explain.explain`` puts them in words."""
 
@@ -122,6 +141,7 @@ class Comparison:
     throughput: Throughput
     fit: Fit
     columns: dict[str, np.ndarray]  # the curve's columns (``CURVE_COLUMNS``), one value per month 0..horizon
+    rental: RentalUse | None = None  # a rented machine's hours billed, instances and utilisation
 
     @functools.cached_property
     def curve(self) -> pd.DataFrame:
@@ -181,10 +201,11 @@ def stream_tok_s(scenario: Scenario, speeds: Throughput) -> float | None:
 
 
 def base_values(scenario: Scenario, speeds: Throughput) -> dict[str, float | None]:
-    """Every input of ``INPUTS`` as the scenario has it; ``decode_tok_s`` is the speed in use
-    (measured, else estimated; None when the build cannot run the model)."""
+    """Every input of ``INPUTS`` that applies to the scenario (``Input.applies``), as the scenario has
+    it; ``decode_tok_s`` is the speed in use (measured, else estimated; None when the build cannot
+    run the model)."""
     values: dict[str, float | None] = {
-        name: row.read(scenario) for name, row in INPUTS.items() if name != "decode_tok_s"
+        name: row.read(scenario) for name, row in INPUTS.items() if name != "decode_tok_s" and row.applies(scenario)
     }
     values["decode_tok_s"] = speeds.decode_tok_s
     return values
@@ -253,13 +274,16 @@ def compare(scenario: Scenario) -> Comparison:
         if runnable
         else None
     )
+    on_hours, units = (HOURS_PER_DAY, MOST_INSTANCES) if b.rented else (s.hours_per_day, s.boxes)
     capacity = (
-        capacity_tok_per_month(hpt, s.hours_per_day, s.busy_hours_per_day, s.peak_to_average, s.boxes)
+        capacity_tok_per_month(hpt, on_hours, s.busy_hours_per_day, s.peak_to_average, units)
         if hpt is not None
         else 0.0
     )
     values = base_values(s, speeds)
-    line = runnable and capacity > 0  # the break-even volume: flat volumes 0 and capacity, as draws 1 and 2
+    # the break-even volume: flat volumes 0 and capacity, as draws 1 and 2 (a bought box's savings
+    # are linear in a flat volume within capacity; a rental's step with its instances: searched)
+    line = runnable and capacity > 0 and not b.rented
     if line and u.monthly_growth == 0:  # one run of the engine for all three
         sim = simulate(s, {**values, "tokens_per_month": np.array([u.tokens_per_month, 0.0, capacity])}, prefill, n=3)
         flat = sim.savings_usd[1:, -1]
@@ -285,9 +309,17 @@ def compare(scenario: Scenario) -> Comparison:
     served_weight = float((served * c["discount_factor"]).sum())
     last = {column: float(values[-1]) for column, values in c.items()}
     trend = price_trend_factors(s.api_price_change_per_year, s.horizon_months)
-    at_load = hpt * TOKENS_PER_MTOK / W_PER_KW * s.electricity_usd_per_kwh * s.pue if runnable else None
+    at_load = (
+        hpt * TOKENS_PER_MTOK / W_PER_KW * s.electricity_usd_per_kwh * s.pue if runnable and not b.rented else None
+    )
 
-    volume, within = _break_even_volume(float(flat[0]), float(flat[1]), capacity) if line else (None, False)
+    if line:
+        volume, within = _break_even_volume(float(flat[0]), float(flat[1]), capacity)
+    elif runnable and capacity > 0:
+        volume, within = _searched_break_even_volume(s, values, prefill, capacity)
+    else:
+        volume, within = None, False
+    rental = _rental_use(s, sim, hpt, on_hours) if b.rented and runnable else None
 
     break_even = hybrid = cash_payback = None
     floor = s.min_stream_tok_s
@@ -302,8 +334,8 @@ def compare(scenario: Scenario) -> Comparison:
         verdict, break_even = Verdict.PAYS_BACK, first_up
     else:
         verdict = Verdict.NEVER
-    if verdict in (Verdict.PAYS_BACK, Verdict.CANNOT_SERVE) and cash_crosses[0]:
-        cash_payback = float(cash_month[0])
+    if verdict in (Verdict.PAYS_BACK, Verdict.CANNOT_SERVE) and cash_crosses[0] and not b.rented:
+        cash_payback = float(cash_month[0])  # a rental buys nothing: no price to recover
     crossed = break_even if break_even is not None else hybrid
     return Comparison(
         scenario=s,
@@ -320,7 +352,13 @@ def compare(scenario: Scenario) -> Comparison:
         api_horizon_usd_per_mtok=per_mtok(last["api_usd"], weight) or blended_usd_per_mtok(s.price, u),
         api_price_factor_mean=float(trend[1:].mean()),
         local_running_usd_per_mtok=per_mtok(last["running_usd"], served_weight) if runnable else None,
-        local_marginal_usd_per_mtok=(at_load * (b.power_load_w - b.power_idle_w) if at_load is not None else None),
+        local_marginal_usd_per_mtok=(
+            at_load * (b.power_load_w - b.power_idle_w)
+            if at_load is not None
+            else hpt * TOKENS_PER_MTOK * rental.effective_usd_per_hour
+            if rental is not None
+            else None
+        ),
         electricity_usd_per_mtok_at_load=at_load * b.power_load_w if at_load is not None else None,
         capacity_tok_per_month=capacity,
         first_month_over_capacity=first_over,
@@ -329,7 +367,54 @@ def compare(scenario: Scenario) -> Comparison:
         throughput=speeds,
         fit=fit,
         columns=c,
+        rental=rental,
     )
+
+
+def _rental_use(s: Scenario, sim: Simulation, hpt: float, on_hours: float) -> RentalUse:
+    """A rented machine's hours billed and worked, instances and prices, from draw 0 of ``sim``."""
+    r = s.build
+    restart = restart_hours(r, s.quant.file_size_gb)
+    served = sim.served_local_tokens[0, 1:]
+    return RentalUse(
+        hours_billed_per_month=float(sim.billed_hours[0, 1:].mean()),
+        hours_worked_per_month=float((served * hpt).mean()),
+        rented_instances=int(sim.rented_instances[0, 1:].max()),
+        instance_capacity_tok_per_month=float(
+            capacity_tok_per_month(hpt, on_hours, s.busy_hours_per_day, s.peak_to_average)
+        ),
+        restart_h=restart,
+        effective_usd_per_hour=r.usd_per_hour * interruption_factor(r, restart),
+    )
+
+
+#: flat volumes tried at once when a break-even volume is searched (twice: a grid, then within a step)
+SEARCH_POINTS = 96
+
+
+def _searched_break_even_volume(
+    s: Scenario, values: dict[str, float | None], prefill: float, capacity: float
+) -> tuple[float | None, bool]:
+    """The lowest flat volume at which the savings at the horizon turn positive, where they are not
+    linear in the volume (a rental's instances come in steps) [tokens/month]: a log grid up to
+    ``capacity``, then a finer one within the step where they change sign, interpolated there."""
+    flat = _flat(s)
+
+    def savings(volumes: np.ndarray) -> np.ndarray:
+        sim = simulate(flat, {**values, "tokens_per_month": volumes}, prefill, n=volumes.size)
+        return sim.savings_usd[:, -1]
+
+    grid = np.concatenate([[0.0], np.geomspace(capacity * 1e-6, capacity, SEARCH_POINTS - 1)])
+    ahead = savings(grid)
+    up = np.nonzero((ahead[1:] > 0) & (ahead[:-1] <= 0))[0]
+    if up.size == 0:
+        return None, False
+    low, high = grid[up[0]], grid[up[0] + 1]
+    fine = np.linspace(low, high, SEARCH_POINTS)
+    ahead = savings(fine)
+    i = int(np.argmax(ahead > 0))
+    v0, v1, a0, a1 = fine[i - 1], fine[i], ahead[i - 1], ahead[i]
+    return float(v0 + (v1 - v0) * (-a0) / (a1 - a0)), True
 
 
 def volume_curve(
@@ -337,29 +422,45 @@ def volume_curve(
     min_tok_per_month: float = 1e6,
     max_tok_per_month: float = 1e10,
     points: int = 200,
+    *,
+    volumes: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Cost per million tokens against a flat monthly volume, log-spaced [USD/Mtok].
 
     Columns: ``volume_tok_per_month``, ``local_usd_per_mtok`` (net of resale over the horizon;
     above capacity, the hybrid that sends the overflow to the API), ``api_usd_per_mtok``,
     ``within_capacity``. Each volume is a draw of the same engine ``compare`` runs, with flat
-    usage: with a price trend both sides are averages over the horizon.
+    usage: with a price trend both sides are averages over the horizon. ``volumes`` gives the
+    volumes themselves [tokens/month, each above 0] in place of the log-spaced range.
     """
-    if not (0 < min_tok_per_month < max_tok_per_month) or points < 2:
-        raise CostModelError(
-            "volume_curve: need 0 < min_tok_per_month < max_tok_per_month and points >= 2, "
-            f"got {min_tok_per_month:g}, {max_tok_per_month:g}, {points}"
-        )
-    s, speeds = comparison.scenario, comparison.throughput
-    volume = np.geomspace(min_tok_per_month, max_tok_per_month, points)
-    values = {**base_values(s, speeds), "tokens_per_month": volume}
-    sim = simulate(_flat(s), values, speeds.prefill_tok_s, n=points)
-    tokens = sim.tokens_weight  # each month's at its discount, as compare counts them
+    if volumes is None:
+        if not (0 < min_tok_per_month < max_tok_per_month) or points < 2:
+            raise CostModelError(
+                "volume_curve: need 0 < min_tok_per_month < max_tok_per_month and points >= 2, "
+                f"got {min_tok_per_month:g}, {max_tok_per_month:g}, {points}"
+            )
+        volume = np.geomspace(min_tok_per_month, max_tok_per_month, points)
+    else:
+        volume = np.asarray(volumes, dtype=float).ravel()
+        if volume.size < 1 or not np.all(np.isfinite(volume)) or np.any(volume <= 0):
+            raise CostModelError("volume_curve: volumes must be finite and above 0")
+        points = volume.size
+    local, api = flat_costs(comparison.scenario, comparison.throughput, volume)
     return pd.DataFrame(
         {
             "volume_tok_per_month": volume,
-            "local_usd_per_mtok": sim.local_net_usd[:, -1] / tokens * TOKENS_PER_MTOK,
-            "api_usd_per_mtok": sim.api_usd[:, -1] / tokens * TOKENS_PER_MTOK,
+            "local_usd_per_mtok": local,
+            "api_usd_per_mtok": api,
             "within_capacity": volume <= comparison.capacity_tok_per_month,
         }
     )
+
+
+def flat_costs(scenario: Scenario, speeds: Throughput, volumes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Local and API cost per million tokens at flat monthly ``volumes`` [USD/Mtok], one draw of the
+    engine per volume (the numbers of ``volume_curve``): each side over the horizon, over the tokens
+    asked with each month's at its discount, as ``compare`` counts them."""
+    values = {**base_values(scenario, speeds), "tokens_per_month": volumes}
+    sim = simulate(_flat(scenario), values, speeds.prefill_tok_s, n=volumes.size)
+    tokens = sim.tokens_weight
+    return sim.local_net_usd[:, -1] / tokens * TOKENS_PER_MTOK, sim.api_usd[:, -1] / tokens * TOKENS_PER_MTOK

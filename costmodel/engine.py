@@ -20,6 +20,12 @@ Month by month, for demand D_m (tokens asked, growing by ``monthly_growth``):
 * API spend = D_m x the blended price x the price trend's multiplier (``price_trend_factors``);
 * with a cost of capital both sides are present values: month m's dollars x ``(1 + r) ** -m``
   (``ownership.discount_factors``), the machine's value at m too.
+
+A rented machine (``Rental``) runs the same sums with its bill in place of owning: as many
+instances as the month's work needs (up to ``renting.MOST_INSTANCES``, the overflow to the API
+beyond), the instance-hours its ``rental_mode`` bills at the hourly price, storage for the weights,
+egress and operator time (``costmodel.renting``); nothing is bought, so it is worth nothing if
+"sold" and its position is its cash out.
 """
 
 from __future__ import annotations
@@ -40,8 +46,9 @@ from .ownership import (
     usable_hours_per_month,
 )
 from .pricing import blended_usd_per_mtok
+from .renting import MOST_INSTANCES, billed_hours, egress_usd, interruption_factor, restart_hours, storage_usd
 from .schema import ApiPrice, Scenario
-from .units import MONTHS_PER_YEAR, TOKENS_PER_MTOK
+from .units import HOURS_PER_DAY, MONTHS_PER_YEAR, TOKENS_PER_MTOK
 
 #: an (n,) array of an input per draw, or one number for every draw
 Values = Mapping[str, "float | np.ndarray | None"]
@@ -78,6 +85,8 @@ class Simulation:
     running_usd: np.ndarray  # of which electricity, maintenance and operator time
     local_value_usd: np.ndarray  # what the machine in use would sell for that month
     over_capacity: np.ndarray  # (n,) bool: some month asks more than the build serves
+    billed_hours: np.ndarray | None = None  # a rented machine's instance-hours billed each month
+    rented_instances: np.ndarray | None = None  # and the instances rented each month
 
     @property
     def local_net_usd(self) -> np.ndarray:
@@ -123,37 +132,10 @@ def local_prefill_tok_s(prefill_tok_s, prefix_cache_hit: float | None, cached_in
     return prefill_tok_s / np.maximum(1.0 - hit, 1e-3)
 
 
-def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n: int = 1) -> Simulation:
-    """The monthly sums of ``scenario`` for ``n`` draws of the inputs in ``values``.
-
-    ``values`` gives every input of ``INPUTS`` as a number or an (n,) array, in its unit;
-    ``decode_tok_s`` (and ``prefill_tok_s``) None means the build cannot run the model, so every
-    token goes to the API on the local side too. Other fields (horizon, growth, lifetime, power,
-    the prices themselves, the box owned already) are the scenario's.
-    """
-    s, b, u = scenario, scenario.build, scenario.usage
-    horizon = s.horizon_months
-    months = np.arange(horizon + 1, dtype=float)
-    col = {name: _column(values[name]) for name in INPUTS if values.get(name) is not None}
-
-    growth = np.zeros(horizon + 1)
-    growth[1:] = (1.0 + u.monthly_growth) ** (months[1:] - 1)
-    demand = np.broadcast_to(col["tokens_per_month"] * growth, (n, horizon + 1))  # (n, months) tokens asked
+def _owning(s: Scenario, col: Mapping[str, np.ndarray], load_h: np.ndarray, horizon: int):
+    """A bought machine's monthly flows, running costs and value if sold, for hours at load ``load_h``."""
+    b, boxes = s.build, s.boxes
     powered = powered_hours_per_month(col["hours_per_day"])
-    usable = usable_hours_per_month(col["hours_per_day"], s.busy_hours_per_day, s.peak_to_average)
-    boxes = s.boxes
-    runnable = "decode_tok_s" in col and prefill_tok_s is not None
-    if runnable:
-        decode = col["decode_tok_s"] * col["speculative_speedup"]
-        prefill = local_prefill_tok_s(prefill_tok_s, s.prefix_cache_hit, col["cached_input_share"])
-        hpt = hours_per_token(decode, prefill, col["input_share"]) * s.local_tokens_per_api_token
-        needed_h = demand * hpt / boxes  # hours each box works: the boxes share the load
-        load_h = np.minimum(needed_h, usable)
-        over = needed_h > usable
-    else:
-        needed_h = load_h = np.zeros((n, horizon + 1))
-        over = np.ones((n, horizon + 1), dtype=bool)
-
     capex = col["capex_usd"] * col["dual_use_share"] * boxes  # the machines' price charged to LLM work
     electricity = boxes * electricity_usd(
         load_h, powered, b.power_load_w, b.power_idle_w, col["electricity_usd_per_kwh"]
@@ -173,6 +155,84 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
         old_price = owned if (i == 0 and owned is not None) else capex
         m = int(month)  # a new machine bought, the old one sold at its end-of-life value
         flows[:, m : m + 1] += capex - old_price * resale
+    return flows, running, value
+
+
+def rent_bill(s: Scenario, work_h, usable_h, col: Mapping[str, np.ndarray] | None = None):
+    """Hours billed a month and their price for ``work_h`` hours of work: ``(hours, instances, usd)``,
+    interruptions counted (``costmodel.renting``). ``col`` gives the varied inputs (the rental price
+    multiplier, busy hours, starts a day) where a sensitivity study draws them."""
+    col = col or {}
+    r = s.build
+    restart = restart_hours(r, s.quant.file_size_gb)
+    hours, count = billed_hours(
+        r,
+        s.rental_mode,
+        work_h,
+        usable_h,
+        col.get("busy_hours_per_day", s.busy_hours_per_day),
+        restart,
+        col.get("rental_starts_per_day", s.rental_starts_per_day),
+        s.rental_idle_minutes,
+    )
+    hours = hours * interruption_factor(r, restart)
+    return hours, count, hours * r.usd_per_hour * col.get("rental_price", 1.0)
+
+
+def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n: int = 1) -> Simulation:
+    """The monthly sums of ``scenario`` for ``n`` draws of the inputs in ``values``.
+
+    ``values`` gives every input of ``INPUTS`` as a number or an (n,) array, in its unit;
+    ``decode_tok_s`` (and ``prefill_tok_s``) None means the build cannot run the model, so every
+    token goes to the API on the local side too. Other fields (horizon, growth, lifetime, power,
+    the prices themselves, the box owned already) are the scenario's.
+    """
+    s, b, u = scenario, scenario.build, scenario.usage
+    horizon = s.horizon_months
+    months = np.arange(horizon + 1, dtype=float)
+    col = {name: _column(values[name]) for name in INPUTS if values.get(name) is not None}
+
+    growth = np.zeros(horizon + 1)
+    growth[1:] = (1.0 + u.monthly_growth) ** (months[1:] - 1)
+    demand = np.broadcast_to(col["tokens_per_month"] * growth, (n, horizon + 1))  # (n, months) tokens asked
+    busy = col.get("busy_hours_per_day", s.busy_hours_per_day)
+    # a rented machine is up whenever it is asked for; a bought one is powered hours_per_day
+    on_hours = HOURS_PER_DAY if b.rented else col["hours_per_day"]
+    usable = usable_hours_per_month(on_hours, busy, s.peak_to_average)  # hours one machine can work
+    units = MOST_INSTANCES if b.rented else s.boxes  # the most machines that share the load
+    runnable = "decode_tok_s" in col and prefill_tok_s is not None
+    if runnable:
+        decode = col["decode_tok_s"] * col["speculative_speedup"]
+        prefill = local_prefill_tok_s(prefill_tok_s, s.prefix_cache_hit, col["cached_input_share"])
+        hpt = hours_per_token(decode, prefill, col["input_share"]) * s.local_tokens_per_api_token
+        needed_h = demand * hpt / units  # hours each machine works: they share the load
+        load_h = np.minimum(needed_h, usable)
+        over = needed_h > usable
+    else:
+        needed_h = load_h = np.zeros((n, horizon + 1))
+        over = np.ones((n, horizon + 1), dtype=bool)
+
+    billed = rented_count = None
+    if b.rented:  # the bill: hours billed, the weights' storage, the answers sent out, operator time
+        work_h = load_h * units
+        served_output = (
+            np.divide(work_h, hpt, out=np.zeros_like(work_h), where=work_h > 0) * (1.0 - col["input_share"])
+            if runnable
+            else np.zeros_like(work_h)
+        )
+        billed, rented_count, hours_usd = rent_bill(s, work_h, usable, col)
+        running = (
+            hours_usd
+            + storage_usd(b, s.quant.file_size_gb, rented_count)
+            + egress_usd(b, served_output)
+            + col["operator_hours_per_month"] * col["operator_usd_per_hour"]
+        )
+        running = np.broadcast_to(running, (n, horizon + 1)).copy()
+        running[:, 0] = 0.0
+        flows = running.copy()
+        value = np.zeros((1, horizon + 1))
+    else:
+        flows, running, value = _owning(s, col, load_h, horizon)
 
     api_rate = col["api_price"] * _blend(s.price, col["input_share"], col["cached_input_share"]) / TOKENS_PER_MTOK
     change = np.asarray(values["api_price_change_per_year"], dtype=float)
@@ -219,6 +279,8 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
         running_usd=np.cumsum(running * discount, axis=1),
         local_value_usd=value * discount,
         over_capacity=over_capacity,
+        billed_hours=None if billed is None else np.broadcast_to(billed, (n, horizon + 1)),
+        rented_instances=None if rented_count is None else np.broadcast_to(rented_count, (n, horizon + 1)),
     )
 
 

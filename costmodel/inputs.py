@@ -1,9 +1,11 @@
 """The inputs a sensitivity study varies: one table, each input's field, bounds, label and unit.
 
-Each row names a field of the scenario (or ``api_price``, a multiplier on every per-token price of
-the API and of the overflow API: 1.0 is today's prices). Bounds come from the field's one
-definition in ``costmodel.schema``, label and unit from ``costmodel.glossary``; the engine reads
-each value by name. Adding an input is one row here and its term where the engine uses it.
+Each row names a field of the scenario (or a multiplier: ``api_price`` on every per-token price of
+the API and of the overflow API, ``rental_price`` on a rented machine's hourly price; 1.0 is
+today's prices). Bounds come from the field's one definition in ``costmodel.schema``, label and
+unit from ``costmodel.glossary``; the engine reads each value by name. An input applies to some
+scenarios only (``applies``): capex and electricity to a machine bought, the hourly price and the
+starts a day to one rented. Adding an input is one row here and its term where the engine uses it.
 
 >>> INPUTS["electricity_usd_per_kwh"].bounds
 (0, 10, True, True)
@@ -16,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 from pydantic import BaseModel
@@ -24,6 +26,26 @@ from pydantic import BaseModel
 from .errors import CostModelError
 from .glossary import GLOSSARY
 from .schema import ApiPrice, Assumptions, Build, Scenario, Usage, bounds
+
+
+def any_machine(scenario: Scenario) -> bool:
+    """An input of every scenario."""
+    return True
+
+
+def bought(scenario: Scenario) -> bool:
+    """An input of a machine bought: its price, resale, electricity."""
+    return not scenario.build.rented
+
+
+def rented(scenario: Scenario) -> bool:
+    """An input of a machine rented by the hour."""
+    return scenario.build.rented
+
+
+def scaling_to_zero(scenario: Scenario) -> bool:
+    """An input of a rented machine started and stopped with the work."""
+    return scenario.build.rented and scenario.rental_mode == "scale-to-zero"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,12 +62,14 @@ class Input:
     uncertain: bool = False  # drawn by Monte Carlo by default
     #: the lowest value a default range may reach, where the field allows less (hours: at least 1 a day)
     floor: float | None = None
+    #: the scenarios it is an input of (``rented``: a rental's hourly price; ``bought``: capex)
+    applies: Callable[[Scenario], bool] = any_machine
 
     @property
     def bounds(self) -> tuple[float, float, bool, bool]:
         """``(low, high, low_included, high_included)`` from the field's definition."""
         if self.owner is None:
-            return API_PRICE_BOUNDS
+            return MULTIPLIER_BOUNDS
         return bounds(self.owner, self.name)
 
     @property
@@ -75,7 +99,9 @@ class Input:
         return min(max(value, low), high)
 
     def read(self, scenario: Scenario) -> float:
-        """The input's value in ``scenario`` (``api_price`` is 1.0: today's prices)."""
+        """The input's value in ``scenario`` (a multiplier is 1.0: today's prices)."""
+        if not self.applies(scenario):
+            raise CostModelError(f"{self.name} is not an input of a {'rented' if rented(scenario) else 'bought'} machine")
         if self.owner is None:
             return 1.0
         obj = scenario
@@ -84,13 +110,21 @@ class Input:
         return float(obj)
 
 
-#: a multiplier on every per-token API price: above 0, up to 100x
-API_PRICE_BOUNDS = (0.0, 100.0, False, True)
+#: a multiplier on every per-token API price, or on a rental's hourly price: above 0, up to 100x
+MULTIPLIER_BOUNDS = (0.0, 100.0, False, True)
 
 _ROWS = (
-    Input("electricity_usd_per_kwh", "electricity price", ("electricity_usd_per_kwh",), Assumptions, uncertain=True),
-    Input("capex_usd", "capex", ("build", "capex_usd"), Build, uncertain=True),
-    Input("resale_fraction", "resale share", ("build", "resale_fraction"), Build, uncertain=True),
+    Input(
+        "electricity_usd_per_kwh",
+        "electricity price",
+        ("electricity_usd_per_kwh",),
+        Assumptions,
+        uncertain=True,
+        applies=bought,
+    ),
+    Input("capex_usd", "capex", ("build", "capex_usd"), Build, uncertain=True, applies=bought),
+    Input("resale_fraction", "resale share", ("build", "resale_fraction"), Build, uncertain=True, applies=bought),
+    Input("rental_price", "rental price (x)", (), None, uncertain=True, applies=rented),
     Input("decode_tok_s", "decode speed", ("decode_tok_s",), Scenario, uncertain=True),
     # off (1.0) by default; give it a range (published: 0.8-2x) to vary it
     Input("speculative_speedup", "speculative decoding (x)", ("speculative_speedup",), Assumptions, in_tornado=False),
@@ -98,8 +132,16 @@ _ROWS = (
     Input("tokens_per_month", "tokens a month", ("usage", "tokens_per_month"), Usage, uncertain=True),
     Input("input_share", "input share", ("usage", "input_share"), Usage),
     Input("cached_input_share", "cached share of input", ("usage", "cached_input_share"), Usage),
-    Input("hours_per_day", "hours powered a day", ("hours_per_day",), Assumptions, floor=1.0),
-    Input("dual_use_share", "share of capex charged", ("dual_use_share",), Assumptions),
+    Input("hours_per_day", "hours powered a day", ("hours_per_day",), Assumptions, floor=1.0, applies=bought),
+    Input("dual_use_share", "share of capex charged", ("dual_use_share",), Assumptions, applies=bought),
+    Input("busy_hours_per_day", "hours a day the work comes", ("busy_hours_per_day",), Assumptions, applies=rented),
+    Input(
+        "rental_starts_per_day",
+        "starts a day (scale to zero)",
+        ("rental_starts_per_day",),
+        Assumptions,
+        applies=scaling_to_zero,
+    ),
     # a trend's base is usually 0, where a +-25% range is empty: give it a range to add its row
     Input(
         "api_price_change_per_year",
@@ -110,14 +152,15 @@ _ROWS = (
         uncertain=True,
     ),
     Input("discount_rate_per_year", "cost of capital", ("discount_rate_per_year",), Assumptions, in_tornado="nonzero"),
-    Input("pue", "PUE (cooling)", ("pue",), Assumptions),
-    Input("setup_usd", "setup cost", ("setup_usd",), Assumptions, in_tornado="nonzero"),
+    Input("pue", "PUE (cooling)", ("pue",), Assumptions, applies=bought),
+    Input("setup_usd", "setup cost", ("setup_usd",), Assumptions, in_tornado="nonzero", applies=bought),
     Input(
         "maintenance_share_per_year",
         "maintenance (share of capex a year)",
         ("maintenance_share_per_year",),
         Assumptions,
         in_tornado="nonzero",
+        applies=bought,
     ),
     Input(
         "operator_hours_per_month",
@@ -133,11 +176,17 @@ _ROWS = (
 INPUTS: Mapping[str, Input] = types.MappingProxyType({row.name: row for row in _ROWS})
 
 
-def known(fn: str, names: object) -> None:
-    """A ``CostModelError`` naming ``fn`` for the first name that is not an input."""
+def known(fn: str, names: object, scenario: Scenario | None = None) -> None:
+    """A ``CostModelError`` naming ``fn`` for the first name that is not an input (of ``scenario``, when given)."""
     unknown = [n for n in names if n not in INPUTS]
     if unknown:
         raise CostModelError(f"{fn}: unknown input {unknown[0]!r}; the inputs are {', '.join(INPUTS)}")
+    if scenario is not None:
+        foreign = [n for n in names if not INPUTS[n].applies(scenario)]
+        if foreign:
+            kind = "rented" if rented(scenario) else "bought"
+            ours = ", ".join(n for n, row in INPUTS.items() if row.applies(scenario))
+            raise CostModelError(f"{fn}: {foreign[0]!r} is not an input of a {kind} machine; its inputs are {ours}")
 
 
 def replaced(obj: BaseModel, **changes: object) -> BaseModel:
@@ -169,6 +218,9 @@ def varied(scenario: Scenario, name: str, value: float) -> Scenario:
     known("varied", [name])
     row = INPUTS[name]
     value = row.check("varied", value)
+    known("varied", [name], scenario)  # an input of this scenario, or an error saying it is not
+    if name == "rental_price":
+        return replaced(scenario, build=replaced(scenario.build, usd_per_hour=scenario.build.usd_per_hour * value))
     if row.owner is None:
         overflow = None if scenario.overflow_price is None else scaled_price(scenario.overflow_price, value)
         return replaced(scenario, price=scaled_price(scenario.price, value), overflow_price=overflow)

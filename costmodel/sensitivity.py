@@ -45,8 +45,10 @@ TORNADO_INPUTS = tuple(name for name, row in INPUTS.items() if row.in_tornado)
 
 
 def tornado_inputs(base: Mapping[str, float]) -> tuple[str, ...]:
-    """The tornado's rows for a scenario with these ``base`` values."""
-    return tuple(name for name in TORNADO_INPUTS if INPUTS[name].in_tornado is True or base[name] != 0)
+    """The tornado's rows for a scenario with these ``base`` values (its inputs: ``base_values``)."""
+    return tuple(
+        name for name in TORNADO_INPUTS if name in base and (INPUTS[name].in_tornado is True or base[name] != 0)
+    )
 
 
 #: the inputs ``monte_carlo`` draws by default
@@ -112,7 +114,7 @@ def _base(fn: str, scenario: Scenario) -> tuple[dict[str, float], float]:
     fit = check_fit(scenario.build, scenario.model, scenario.quant, **scenario.memory.model_dump())
     if not fit.fits:
         raise CostModelError(
-            f"{fn}: {scenario.quant.quant} does not fit on {scenario.build.build_id} (short by "
+            f"{fn}: {scenario.quant.quant} does not fit on {scenario.build.machine_id} (short by "
             f"{fit.shortfall_gb:,.0f} GB), so no input changes the verdict"
         )
     speeds = throughput(scenario, fit)
@@ -173,7 +175,7 @@ def tornado(
     ('api_price', True)
     """
     ranges = dict(ranges or {})
-    known("tornado", list(ranges))
+    known("tornado", list(ranges), scenario)
     base, _ = _base("tornado", scenario)
     defaults = _default_ranges("tornado", base, spread)
     rows_by_default = tornado_inputs(base)
@@ -258,6 +260,8 @@ def _default_uncertain(fn: str, base: Mapping[str, float], spread: float) -> dic
         raise CostModelError(f"{fn}: spread must be from 0 up to (not including) 1, got {spread!r}")
     out = {}
     for name in UNCERTAIN_INPUTS:
+        if name not in base:  # not an input of this scenario (capex of a rental, say)
+            continue
         value = base[name]
         if name == "api_price_change_per_year":
             low, high = value - TREND_HALF_WIDTH_PER_YEAR, value + TREND_HALF_WIDTH_PER_YEAR
@@ -408,7 +412,7 @@ def monte_carlo(
             f"{fn}: {n:,} draws x {horizon + 1} months exceeds {MAX_CELLS:,} values per array; use fewer draws"
         )
     spec = _default_uncertain(fn, base, 0.25) if uncertain is None else dict(uncertain)
-    known(fn, list(spec))
+    known(fn, list(spec), scenario)
     checked: dict[str, tuple[float, float, float]] = {}
     for name in INPUTS:  # the canonical order fixes which random numbers each input gets
         if name not in spec:
