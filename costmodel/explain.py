@@ -10,6 +10,10 @@ nothing on screen is cut out of a sentence or formatted twice.
 ``usd``            ``-1234.5`` -> ``'-$1,235'``
 ``rate``           a price per million tokens: ``'$2.15'``, ``'n/a'`` for None
 ``price_words``    a build's price, what kind it is and when it was seen
+``rental_price_words``  a rental's hourly price, its offer, where and when it was seen
+``billing_words``  a rental's hours billed and worked, its instances and effective hourly price
+``machine_name``   a build's or a rental's name for a sentence
+``recommendation`` the study's answer: the cheapest of buy, rent and API, and what would change it
 ``stale_prices``   the sentence that flags builds whose price is over six months old
 ``kv_layers_words``  what a model's layers of each kind cache
 =================  ==================================================================
@@ -25,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from .breakeven import Comparison, Verdict
 from .glossary import GLOSSARY, unit
-from .schema import BUILD_PRICE_STALE_AFTER_DAYS, Build, Model
+from .schema import BUILD_PRICE_STALE_AFTER_DAYS, Build, Model, Rental
 from .speed import streams_at_floor
 
 if TYPE_CHECKING:  # for the annotation only: recommend builds on study, which builds on this module
@@ -60,6 +64,24 @@ def short_name(name: str, width: int = 40) -> str:
         return text
     cut = text[: width - 1].rsplit(" ", 1)[0].rstrip(",;:+ ")
     return cut + "…"
+
+
+#: the longest rental name a sentence or legend shows whole (its provider and offer are in its parenthesis)
+RENTAL_NAME_WIDTH = 60
+
+
+def machine_name(machine: Build | Rental, width: int = 40) -> str:
+    """A machine's name for a sentence: a build's without its parenthesis (``short_name``); a rental's
+    whole, since its parenthesis names the provider and the offer.
+
+    >>> machine_name(Build(build_id="b", name="Mac Studio M3 Ultra 256 GB (28-core CPU)", capex_usd=1,
+    ...     power_load_w=1, power_idle_w=0, gpu_count=0, cpu_tflops=1, system_ram_gb=1, ram_bandwidth_gbs=1))
+    'Mac Studio M3 Ultra 256 GB'
+    """
+    if machine.rented:
+        name = machine.name
+        return name if len(name) <= RENTAL_NAME_WIDTH else name[: RENTAL_NAME_WIDTH - 1] + "…"
+    return short_name(machine.name, width)
 
 
 def short_names(names: Iterable[str], width: int = 40) -> list[str]:
@@ -178,6 +200,39 @@ def price_words(build: Build, today: dt.date | None = None) -> str:
     seen = build.price_seen
     text += f", {kind} seen {seen:%b %Y}" if seen else f", {kind}, date unknown"
     if today is not None and seen is not None and build.price_is_stale(today):
+        text += f" ({(today - seen).days:,} days ago: check it)"
+    return text
+
+
+#: an offer kind in a sentence: "a spot offer" (interruptible)
+_OFFER_WORDS = {
+    "on-demand": "an on-demand offer",
+    "spot": "a spot (interruptible) offer",
+    "community": "a community host's offer",
+    "reserved": "a reserved offer",
+}
+
+
+def rental_price_words(rental: Rental, today: dt.date | None = None) -> str:
+    """A rental's hourly price, what offer it is, where and when it was seen; with ``today``, how old
+    when past ``RENTAL_PRICE_STALE_AFTER_DAYS``.
+
+    >>> from costmodel.schema import Gpu, rental_of
+    >>> gpu = Gpu(gpu_id="h200", gpu_name="H200", vram_gb_per_gpu=141, vram_bandwidth_gbs=4800, gpu_fp16_tflops=989)
+    >>> r = rental_of(gpu, rental_id="r", provider="RunPod", name="2x H200", offer_kind="on-demand", gpu_count=2,
+    ...               interconnect="nvlink", system_ram_gb=512, ram_bandwidth_gbs=300, cpu_tflops=5,
+    ...               usd_per_hour=9.18, price_as_of=dt.date(2026, 10, 7))
+    >>> rental_price_words(r, dt.date(2026, 12, 7))
+    '$9.18/h, an on-demand offer at RunPod seen Oct 2026'
+    >>> rental_price_words(r, dt.date(2027, 3, 1))
+    '$9.18/h, an on-demand offer at RunPod seen Oct 2026 (145 days ago: check it)'
+    """
+    text = f"{value('usd_per_hour', rental.usd_per_hour)}, {_OFFER_WORDS[rental.offer_kind]} at {rental.provider}"
+    if rental.commitment_months:
+        text += f" ({rental.commitment_months}-month term)"
+    seen = rental.price_seen
+    text += f" seen {seen:%b %Y}" if seen else ", date unknown"
+    if today is not None and seen is not None and rental.price_is_stale(today):
         text += f" ({(today - seen).days:,} days ago: check it)"
     return text
 
@@ -301,6 +356,8 @@ def explain(r: Comparison) -> Explanation:
         if ahead > 0
         else f"{usd(-ahead)} behind the API by month {horizon}{_basis(r)}"
     )
+    if s.build.rented and not r.too_slow and r.verdict != Verdict.CANNOT_SERVE:
+        return _explain_rental(r, trend_note)
     if r.too_slow:
         t = r.throughput
         each = r.stream_tok_s
@@ -362,6 +419,49 @@ def explain(r: Comparison) -> Explanation:
     return Explanation(headline, tuple(details))
 
 
+def billing_words(r: Comparison) -> str:
+    """A rental's hours billed, worked and its instances, for a sentence:
+    'billed 69 h a month for 38 h of work (56%), 1 instance at $5.56/h'."""
+    use = r.rental
+    if use is None:
+        return ""
+    text = f"billed {use.hours_billed_per_month:,.0f} h a month for {use.hours_worked_per_month:,.0f} h of work"
+    if use.hours_billed_per_month > 0:
+        text += f" ({value('rental_utilisation', use.rental_utilisation)})"
+    count = use.rented_instances
+    text += f", {count} instance{'s' if count != 1 else ''} at {value('usd_per_hour', use.effective_usd_per_hour)}"
+    if use.effective_usd_per_hour > r.scenario.build.usd_per_hour * (1 + 1e-9):
+        text += " with interruptions' restarts"
+    return text
+
+
+def _explain_rental(r: Comparison, trend_note: str) -> Explanation:
+    """A rented machine against the API: cheaper or dearer over the horizon, and what it is billed."""
+    s, horizon = r.scenario, r.scenario.horizon_months
+    api = r.api_horizon_usd_per_mtok
+    gap = r.savings_at_horizon_usd
+    details = []
+    if r.total_tokens < 1:
+        headline = "dearer than the API: with no tokens asked it bills its storage alone"
+    elif gap > 0:
+        headline = f"cheaper than the API: {usd(gap)} less over {horizon} months{_basis(r)}"
+        details.append(f"renting costs {rate(r.local_usd_per_mtok)} per million tokens against the API's {rate(api)}{trend_note}")
+    else:
+        headline = (
+            f"dearer than the API: {rate(r.local_usd_per_mtok)} per million tokens against its {rate(api)}{trend_note}"
+        )
+        details.append(f"{usd(-gap)} more over {horizon} months{_basis(r)}")
+    if r.crossings and gap > 0 and r.crossings[0][0] >= 1:
+        details.append(f"ahead from {months(r.crossings[0][0])}")
+    billed = billing_words(r)
+    if billed:
+        details.append(billed)
+    volume = r.break_even_volume_tok_per_month
+    if gap <= 0 and volume is not None and volume > s.usage.tokens_per_month:
+        details.append(f"renting would be cheaper above {tokens(volume)} tokens a month")
+    return Explanation(headline, tuple(details))
+
+
 def streams_words(r: Comparison) -> str:
     """How many streams the build serves at the scenario's per-stream floor: '3 streams', or ''."""
     s = r.scenario
@@ -371,18 +471,70 @@ def streams_words(r: Comparison) -> str:
     return "no stream" if n == 0 else f"{n} stream{'s' if n > 1 else ''}"
 
 
-def recommendation(rec: Recommendation, horizon_months: int, tokens_per_month: float) -> Explanation:
-    """The study's answer in one sentence, the runner-up, and what would change it.
+def _way(kind: str, name: str) -> str:
+    """A way to serve the tokens in a sentence: 'the API, avian/z-ai/glm-5.2', 'buying the Mac Studio'."""
+    return {"api": f"the API, {name}", "build": f"buying the {name}", "rent": f"renting the {name}"}[kind]
 
-    "Pay the API: avian/z-ai/glm-5.2, $2,188 over 60 months, $2,417 less than the cheapest box you
-    chose (the Mac Studio M3 Ultra); buying it would win above 122 M tokens a month."
+
+def _segment_way(segment, cheapest_api: str) -> str:
+    """A segment's way in words, with the boxes bought and the overflow sent to the API."""
+    if segment.kind == "build" and segment.most_boxes > 1:
+        text = f"buying up to {segment.most_boxes} of the {segment.name}"
+    else:
+        text = _way(segment.kind, segment.name)
+    if segment.hybrid:
+        text += f" (what it cannot serve sent to {cheapest_api})"
+    return text
+
+
+def volume_words(rec: Recommendation, tokens_per_month: float) -> str:
+    """Where the cheapest way changes with a flat volume, around ``tokens_per_month``:
+    'buying the Mac Studio M3 Ultra 256 GB wins above 123 M tokens a month', or that one way is
+    cheapest at every volume; '' without segments."""
+    segments = rec.segments
+    if not segments:
+        return ""
+    api = rec.cheapest_api.name
+    if len(segments) == 1:
+        low, high = segments[0].low_tok_per_month, segments[0].high_tok_per_month
+        return (
+            f"{_segment_way(segments[0], api)} is the cheapest at every volume from {tokens(low)} to "
+            f"{tokens(high)} tokens a month"
+        )
+    here = next(
+        (i for i, g in enumerate(segments) if g.low_tok_per_month <= tokens_per_month <= g.high_tok_per_month),
+        0 if tokens_per_month < segments[0].low_tok_per_month else len(segments) - 1,
+    )
+    parts = [
+        f"{_segment_way(g, api)} wins below {tokens(g.high_tok_per_month)} tokens a month"
+        for g in reversed(segments[:here])
+    ]
+    parts += [
+        f"{_segment_way(g, api)} wins above {tokens(g.low_tok_per_month)} tokens a month"
+        for g in segments[here + 1 :]
+    ]
+    return "; ".join(parts)
+
+
+def recommendation(rec: Recommendation, horizon_months: int, tokens_per_month: float) -> Explanation:
+    """The study's answer in one sentence, what the other ways cost beside it, and what would change it.
+
+    "Pay the API: avian/z-ai/glm-5.2, $2,188 over 60 months; $2,436 less than the runner-up, the Mac
+    Studio M3 Ultra 256 GB; $19,519 less than the cheapest rental, ...; the answer changes: buying the
+    Mac Studio M3 Ultra 256 GB wins above 123 M tokens a month."
     """
     best, second = rec.best, rec.runner_up
     cost = f"{usd(best.cost_usd)} over {horizon_months} months"
+    volume = f"For {tokens(tokens_per_month)} tokens a month"
     if best.kind == "api":
-        headline = f"For {tokens(tokens_per_month)} tokens a month, pay the API: {best.name}, {cost}"
+        headline = f"{volume}, pay the API: {best.name}, {cost}"
+    elif best.kind == "rent":
+        headline = f"{volume}, rent the {best.name}: {cost}"
+        billed = billing_words(best.comparison)
+        if billed:
+            headline += f", {billed}"
     else:
-        headline = f"For {tokens(tokens_per_month)} tokens a month, buy the {best.name}: {cost} counting its resale"
+        headline = f"{volume}, buy the {best.name}: {cost} counting its resale"
         if best.comparison.verdict == Verdict.CANNOT_SERVE:
             headline += (
                 f", serving {tokens(best.comparison.capacity_tok_per_month)} tokens a month and sending the rest "
@@ -390,39 +542,55 @@ def recommendation(rec: Recommendation, horizon_months: int, tokens_per_month: f
             )
     details = []
     if second is not None:
-        what = f"the {second.name}" if second.kind == "build" else second.name
+        what = f"the {second.name}" if second.kind != "api" else second.name
         details.append(f"{usd(second.cost_usd - best.cost_usd)} less than the runner-up, {what}")
-    other = rec.best_build if best.kind == "api" else rec.cheapest_api
-    if other is not None and other is not second:
-        what = f"the cheapest box, the {other.name}" if other.kind == "build" else f"the cheapest API, {other.name}"
-        details.append(f"{usd(other.cost_usd - best.cost_usd)} less than {what}")
+    named = {best.key, second.key if second is not None else None}
+    for other, words in (
+        (rec.cheapest_api, "the cheapest API, {}"),
+        (rec.best_build, "the cheapest box, the {}"),
+        (rec.best_rental, "the cheapest rental, the {}"),
+    ):
+        if other is not None and other.key not in named and other.kind != best.kind:
+            details.append(f"{usd(other.cost_usd - best.cost_usd)} less than {words.format(other.name)}")
     changes = []
+    moves = volume_words(rec, tokens_per_month)
+    if moves and len(rec.segments) == 1:  # no volume changes it: said as it is
+        details.append(moves)
+    elif moves:
+        changes.append(moves)
+    elif rec.best_build is not None and rec.volume_threshold_tok_per_month is not None:
+        side = "above" if best.kind == "api" else "below"
+        winner = f"buying the {rec.best_build.name}" if best.kind == "api" else "the API"
+        changes.append(f"{winner} wins {side} {tokens(rec.volume_threshold_tok_per_month)} tokens a month")
     if rec.best_build is not None:
         box = rec.best_build.name
-        volume = rec.volume_threshold_tok_per_month
-        if volume is not None:
-            side = "above" if best.kind == "api" else "below"
-            winner = f"buying the {box}" if best.kind == "api" else "the API"
-            changes.append(f"{winner} wins {side} {tokens(volume)} tokens a month")
+        rival = rec.rival
+        rival_words = "the API" if rival is not None and rival.kind == "api" else f"the {rival.name}" if rival else ""
         power = rec.electricity_threshold_usd_per_kwh
         current = rec.best_build.comparison.scenario.electricity_usd_per_kwh
-        if power is not None:
+        if power is not None and best.kind != "build":
             changes.append(
                 f"if electricity falls below ${power:.3f}/kWh"
                 if power < current
                 else f"if electricity rises above ${power:.3f}/kWh"
             )
-        capex = rec.best_build.comparison and rec.capex_threshold_usd
+        elif power is not None:
+            changes.append(
+                f"{rival_words} wins if electricity rises above ${power:.3f}/kWh"
+                if power > current
+                else f"{rival_words} wins if electricity falls below ${power:.3f}/kWh"
+            )
+        capex = rec.capex_threshold_usd
         price = rec.best_build.comparison.scenario.build.capex_usd
-        if capex is not None and best.kind == "api" and capex < price:
+        if capex is not None and best.kind != "build" and capex < price:
             changes.append(f"if the {box} cost less than {usd(capex)} (it is priced at {usd(price)})")
         elif capex is not None and best.kind == "build" and capex > price:
-            changes.append(f"the API wins if the {box} cost more than {usd(capex)}")
+            changes.append(f"{rival_words} wins if the {box} cost more than {usd(capex)}")
     if changes:
         details.append("the answer changes: " + "; or ".join(changes))
     if rec.unable:
-        details.append(f"{len(rec.unable)} of the builds chosen cannot hold the model")
+        details.append(f"{len(rec.unable)} of the builds and rentals chosen cannot hold the model")
     if rec.too_slow:
         n = len(rec.too_slow)
-        details.append(f"{n} of the builds chosen {'is' if n == 1 else 'are'} too slow for each stream")
+        details.append(f"{n} of the builds and rentals chosen {'is' if n == 1 else 'are'} too slow for each stream")
     return Explanation(headline, tuple(details))

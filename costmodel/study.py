@@ -31,10 +31,13 @@ from .schema import (
     Assumptions,
     Build,
     DecodeTokS,
+    Machine,
     Model,
     OwnedValueUsd,
     PrefillTokS,
     Quant,
+    RENTAL_PRICE_STALE_AFTER_DAYS,
+    Rental,
     Scenario,
     TokensPerMonth,
     Usage,
@@ -47,14 +50,18 @@ ARTICLE_BUILDS = ("mac-studio-m3-ultra-256gb", "rtx3090-256gb-offload", "rtx3090
 #: offering of GLM 5.2 in the catalogue at a 3:1 mix (Avian, $0.495 / $1.733 in genai-prices 0.2.3;
 #: a test keeps it the cheapest)
 DEFAULT_PRICES = ("zai/glm-5.2", "avian/z-ai/glm-5.2")
+#: a study's rentals by default: the cheapest community offer and the cheapest on-demand offer of
+#: ``data/rentals.csv`` whose GPUs hold the article's 2-bit GLM 5.2 (a test keeps them so)
+DEFAULT_RENTALS: tuple[str, ...] = ("runpod-a100-80gb-sxm-x4-community", "hyperstack-rtx-pro-6000-server-x4-ondemand")
 #: what one study may compare at most
-MAX_BUILDS, MAX_PRICES = 24, 8
+MAX_BUILDS, MAX_PRICES, MAX_RENTALS = 24, 8, 8
 #: the longest name of a saved study
 MAX_SCENARIO_NAME = 80
 
 #: columns of ``Study.summary``
 SUMMARY_COLUMNS = (
     "build_id",
+    "path",
     "price_id",
     "verdict",
     "reason",
@@ -72,7 +79,8 @@ SUMMARY_COLUMNS = (
 
 @dataclasses.dataclass(frozen=True)
 class Study:
-    """``compare`` for every (build, API) pair; ``results[(build_id, price_id)]``."""
+    """``compare`` for every (machine, API) pair; ``results[(machine_id, price_id)]``, where a machine
+    is a build to buy or a rental (their ids never collide)."""
 
     builds: tuple[Build, ...]
     prices: tuple[ApiPrice, ...]
@@ -81,25 +89,41 @@ class Study:
     usage: Usage
     results: Mapping[tuple[str, str], Comparison]
     as_of: dt.date
+    rentals: tuple[Rental, ...] = ()
+
+    @property
+    def machines(self) -> tuple[Machine, ...]:
+        """The builds, then the rentals: every way the study serves the tokens on its own hardware."""
+        return (*self.builds, *self.rentals)
+
+    @property
+    def first_id(self) -> str:
+        """The first machine's id: the API's spend is the same in every machine's comparison."""
+        return self.machines[0].machine_id
 
     @property
     def primary_price(self) -> ApiPrice:
-        """The cheapest API offering over the horizon: the one each build's card is measured against."""
-        first = self.builds[0].build_id
+        """The cheapest API offering over the horizon: the one each machine's card is measured against."""
+        first = self.first_id
         return min(self.prices, key=lambda p: self.results[(first, p.price_id)].columns["api_usd"][-1])
 
-    def primary(self, build_id: str) -> Comparison:
-        """The comparison of ``build_id`` against the primary API."""
-        return self.results[(build_id, self.primary_price.price_id)]
+    def primary(self, machine_id: str) -> Comparison:
+        """The comparison of ``machine_id`` (a build or a rental) against the primary API."""
+        return self.results[(machine_id, self.primary_price.price_id)]
+
+    def api(self, price_id: str) -> Comparison:
+        """A comparison against ``price_id``, for the API's side of it (the same for every machine)."""
+        return self.results[(self.first_id, price_id)]
 
     @property
     def summary(self) -> pd.DataFrame:
-        """One row per (build, API) pair (see ``SUMMARY_COLUMNS``)."""
+        """One row per (machine, API) pair (see ``SUMMARY_COLUMNS``)."""
         rows = []
         for (build_id, price_id), r in self.results.items():
             rows.append(
                 {
                     "build_id": build_id,
+                    "path": "rent" if r.scenario.build.rented else "buy",
                     "price_id": price_id,
                     "verdict": r.verdict.value,
                     "reason": explain(r).reason,
@@ -118,25 +142,25 @@ class Study:
 
     @property
     def curves(self) -> pd.DataFrame:
-        """Cumulative cost by month in long form: ``series`` (a build id or ``API: price_id``),
-        ``kind`` (local or api), ``month``, ``usd``; builds that do not fit are left out."""
+        """Cumulative cost by month in long form: ``series`` (a machine id or ``API: price_id``),
+        ``kind`` (local, rent or api), ``month``, ``usd``; machines that do not fit are left out."""
         frames = []
-        for build in self.builds:
-            r = self.primary(build.build_id)
+        for machine in self.machines:
+            r = self.primary(machine.machine_id)
             if r.verdict == Verdict.DOES_NOT_FIT:
                 continue
             frames.append(
                 pd.DataFrame(
                     {
-                        "series": build.build_id,
-                        "kind": "local",
+                        "series": machine.machine_id,
+                        "kind": "rent" if machine.rented else "local",
                         "month": r.curve["month"],
                         "usd": r.curve["local_net_usd"],
                     }
                 )
             )
         for price in self.prices:
-            r = self.results[(self.builds[0].build_id, price.price_id)]
+            r = self.api(price.price_id)
             frames.append(
                 pd.DataFrame(
                     {
@@ -149,21 +173,21 @@ class Study:
             )
         return pd.concat(frames, ignore_index=True)
 
-    def volume_curve(self, build_id: str, points: int = 100) -> pd.DataFrame:
-        """Cost per million tokens against flat monthly volume, 1 M to 10 B, for one build that fits."""
-        return volume_curve(self.primary(build_id), points=points)
+    def volume_curve(self, machine_id: str, points: int = 100) -> pd.DataFrame:
+        """Cost per million tokens against flat monthly volume, 1 M to 10 B, for one machine that fits."""
+        return volume_curve(self.primary(machine_id), points=points)
 
     def volume_curves(
         self, min_tok_per_month: float = 1e6, max_tok_per_month: float = 1e10, points: int = 120
     ) -> pd.DataFrame:
-        """Cost per million tokens against flat monthly volume for every build that fits (long form)."""
+        """Cost per million tokens against flat monthly volume for every machine that fits (long form)."""
         frames = []
-        for build in self.builds:
-            r = self.primary(build.build_id)
+        for machine in self.machines:
+            r = self.primary(machine.machine_id)
             if r.verdict == Verdict.DOES_NOT_FIT:
                 continue
             frame = volume_curve(r, min_tok_per_month, max_tok_per_month, points)
-            frame.insert(0, "build_id", build.build_id)
+            frame.insert(0, "build_id", machine.machine_id)
             frames.append(frame)
         if not frames:
             return pd.DataFrame(
@@ -179,7 +203,7 @@ class Study:
 
     def assumptions(self) -> list[str]:
         """The scenario in words, for a chart that must stand alone."""
-        s = self.primary(self.builds[0].build_id).scenario
+        s = self.primary(self.first_id).scenario
         u = s.usage
         cached = f", {u.cached_input_share:.0%} of input cached" if u.cached_input_share else ""
         growth = f", growing {u.monthly_growth:+.0%} a month" if u.monthly_growth else ""
@@ -211,6 +235,7 @@ class Study:
             money_line(
                 s, [b.name for b in self.builds if self.primary(b.build_id).scenario.owned_value_usd is not None]
             ),
+            *([rental_line(s, self.rentals, self.as_of)] if self.rentals else []),
             *([stale] if stale else []),
         ]
 
@@ -238,6 +263,39 @@ def money_line(s: Scenario, owned: Sequence[str] = ()) -> str:
     return "; ".join(terms)
 
 
+#: a rental mode in words, for a chart's assumptions
+RENTAL_MODE_WORDS = {
+    "always-on": "always on",
+    "busy-hours": "on for the busy hours",
+    "scale-to-zero": "scale to zero",
+}
+
+
+def rental_mode_words(s: Scenario) -> str:
+    """How a scenario bills a rental, in words: 'scale to zero (4 starts a day, up 10 min after the last request)'."""
+    mode = RENTAL_MODE_WORDS[s.rental_mode]
+    if s.rental_mode == "scale-to-zero":
+        mode += f" ({s.rental_starts_per_day:g} starts a day, up {s.rental_idle_minutes:g} min after the last request)"
+    elif s.rental_mode == "busy-hours":
+        mode += f" ({s.busy_hours_per_day:g} h a day)"
+    return mode
+
+
+def rental_line(s: Scenario, rentals: Sequence[Rental], today: dt.date) -> str:
+    """How the rentals are billed, and when their prices were seen, in words."""
+    seen = sorted({r.price_seen for r in rentals if r.price_seen is not None})
+    dates = ""
+    if seen:
+        dates = f"; hourly prices seen {seen[0]:%b %Y}" + (f" to {seen[-1]:%b %Y}" if seen[-1] != seen[0] else "")
+    old = [r for r in rentals if r.price_is_stale(today)]
+    if old:
+        dates += f" ({len(old)} over {RENTAL_PRICE_STALE_AFTER_DAYS} days old: check them)"
+    return (
+        f"rented: {rental_mode_words(s)}, as many instances as the work needs; "
+        f"storage for the weights counted{dates}"
+    )
+
+
 def compare_builds(
     builds: Sequence[Build],
     prices: Sequence[ApiPrice],
@@ -250,9 +308,10 @@ def compare_builds(
     owned_value_usd: Mapping[str, float] | None = None,
     prefill_tok_s: Mapping[str, float] | None = None,
     calibrated: Mapping[str, tuple[float, float | None]] | None = None,
+    rentals: Sequence[Rental] = (),
     **assumptions: object,
 ) -> Study:
-    """``compare`` each build against each API offering under the same assumptions.
+    """``compare`` each build, and each rental, against each API offering under the same assumptions.
 
     ``as_of`` [date] is the day the study is made (charts carry it); ``decode_tok_s`` maps build
     ids to measured decode speeds that replace the estimate (``prefill_tok_s`` the same for prompt
@@ -261,22 +320,28 @@ def compare_builds(
     already to what each would sell for today [USD]; ``assumptions`` are any other ``Scenario``
     fields (electricity, horizon, ...).
     """
-    if not builds or not prices:
-        raise CostModelError("compare_builds: give at least one build and one API offering")
-    ids = [b.build_id for b in builds]
+    machines = (*builds, *rentals)
+    if not machines or not prices:
+        raise CostModelError("compare_builds: give at least one build or rental and one API offering")
+    ids = [m.machine_id for m in machines]
     if len(set(ids)) != len(ids):
-        raise CostModelError(f"compare_builds: a build is listed twice in {ids}")
+        raise CostModelError(f"compare_builds: a build or rental is listed twice in {ids}")
     measured, owned = dict(decode_tok_s or {}), dict(owned_value_usd or {})
     prefill = dict(prefill_tok_s or {})
-    for what, given in (("measured speeds", measured), ("measured prefill speeds", prefill), ("owned values", owned)):
-        unknown = set(given) - set(ids)
+    for what, given, among in (
+        ("measured speeds", measured, ids),
+        ("measured prefill speeds", prefill, ids),
+        ("owned values", owned, [b.build_id for b in builds]),
+    ):
+        unknown = set(given) - set(among)
         if unknown:
             raise CostModelError(f"compare_builds: {what} for builds not compared: {sorted(unknown)}")
     results = {}
-    for build in builds:
-        decode, pre, kind = measured.get(build.build_id), prefill.get(build.build_id), "measured"
-        if decode is None and pre is None and build.build_id in (calibrated or {}):
-            (decode, pre), kind = calibrated[build.build_id], "calibrated"
+    for build in machines:
+        key = build.machine_id
+        decode, pre, kind = measured.get(key), prefill.get(key), "measured"
+        if decode is None and pre is None and key in (calibrated or {}):
+            (decode, pre), kind = calibrated[key], "calibrated"
         for price in prices:
             scenario = Scenario(
                 build=build,
@@ -287,10 +352,10 @@ def compare_builds(
                 decode_tok_s=decode,
                 prefill_tok_s=pre,
                 speed_source=kind,
-                owned_value_usd=owned.get(build.build_id),
+                owned_value_usd=owned.get(key),
                 **assumptions,
             )
-            results[(build.build_id, price.price_id)] = compare(scenario)
+            results[(key, price.price_id)] = compare(scenario)
     return Study(
         builds=tuple(builds),
         prices=tuple(prices),
@@ -299,6 +364,7 @@ def compare_builds(
         usage=usage,
         results=results,
         as_of=as_of,
+        rentals=tuple(rentals),
     )
 
 
@@ -328,14 +394,15 @@ class StudyInputs(Assumptions, Usage):
     tokens_per_month: TokensPerMonth = 50e6
     model_id: Annotated[str, Field(min_length=1, max_length=80)] = "glm-5.2"
     quant: Annotated[str, Field(min_length=1, max_length=60)] = "UD-IQ2_XXS"
-    build_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_BUILDS)] = ARTICLE_BUILDS
+    build_id: Annotated[tuple[str, ...], Field(max_length=MAX_BUILDS)] = ARTICLE_BUILDS
     #: the article's offering and the cheapest GLM 5.2 offering in the catalogue at the default 3:1 mix
     price_id: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_PRICES)] = DEFAULT_PRICES
+    rental_id: Annotated[tuple[str, ...], Field(max_length=MAX_RENTALS)] = DEFAULT_RENTALS
     decode_tok_s: dict[str, DecodeTokS] = Field(default_factory=dict)
     prefill_tok_s: dict[str, PrefillTokS] = Field(default_factory=dict)
     owned_value_usd: dict[str, OwnedValueUsd] = Field(default_factory=dict)
 
-    @field_validator("build_id", "price_id")
+    @field_validator("build_id", "price_id", "rental_id")
     @classmethod
     def _unique(cls, ids: tuple[str, ...]) -> tuple[str, ...]:
         if len(set(ids)) != len(ids):
@@ -344,8 +411,15 @@ class StudyInputs(Assumptions, Usage):
 
     @model_validator(mode="after")
     def _measured_builds_are_compared(self) -> StudyInputs:
-        for field in ("decode_tok_s", "prefill_tok_s", "owned_value_usd"):
-            stray = sorted(set(getattr(self, field)) - set(self.build_id))
+        if not self.build_id and not self.rental_id:
+            raise ValueError("build_id: pick at least one build or rental")
+        machines = set(self.build_id) | set(self.rental_id)
+        for field, among in (
+            ("decode_tok_s", machines),
+            ("prefill_tok_s", machines),
+            ("owned_value_usd", set(self.build_id)),
+        ):
+            stray = sorted(set(getattr(self, field)) - among)
             if stray:
                 raise ValueError(f"{field} names builds not compared: {', '.join(stray)}")
         return self
@@ -356,6 +430,8 @@ class StudyInputs(Assumptions, Usage):
         lookup(model.quants, self.quant, f"quant of {self.model_id}")
         for build_id in self.build_id:
             lookup(catalog.builds, build_id, "build")
+        for rental_id in self.rental_id:
+            lookup(catalog.rentals, rental_id, "rental")
         for price_id in self.price_id:
             lookup(catalog.prices, price_id, "API offering")
         if self.context_tokens > model.max_context_tokens:
@@ -414,5 +490,6 @@ def study_of(inputs: StudyInputs, catalog: Catalog, as_of: dt.date) -> Study:
         prefill_tok_s=inputs.prefill_tok_s,
         calibrated=calibrated_for(catalog, inputs, model),
         owned_value_usd=inputs.owned_value_usd,
+        rentals=[catalog.rentals[r] for r in inputs.rental_id],
         **inputs.assumptions,
     )

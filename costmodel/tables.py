@@ -5,6 +5,7 @@
 ``memory_map``       every quant of a model: file, memory needed at a context, who holds it
 ``kv_curve``         KV-cache size against context length
 ``prices_table``     every API offering: prices, blend for a mix, age and staleness
+``rentals_table``    every rental: hourly price, what it gives, its terms, age, whether it holds a model
 ================  ===================================================================
 """
 
@@ -19,7 +20,7 @@ import pandas as pd
 from .breakeven import Comparison, compare
 from .memory import check_fit, kv_cache_gb
 from .pricing import blended_usd_per_mtok, sum_of_prices_usd
-from .schema import ApiPrice, Assumptions, Build, MemoryOptions, Model, Quant, Scenario, Usage, age_days
+from .schema import ApiPrice, Assumptions, Build, MemoryOptions, Model, Quant, Rental, Scenario, Usage, age_days
 from .speed import estimate_speed, streams_at_floor
 
 FIT_WORDS = {"gpu": "yes", "unified": "yes", "ram": "yes (CPU)", "gpu+ram": "with offload"}
@@ -181,3 +182,64 @@ def offerings_for(prices: Iterable[ApiPrice], model_id: str, usage: Usage) -> li
     """
     serving = [p for p in prices if p.open_weights_model_id == model_id]
     return sorted(serving, key=lambda p: (blended_usd_per_mtok(p, usage), p.price_id))
+
+
+#: columns of ``rentals_table``
+RENTAL_COLUMNS = (
+    "rental_id",
+    "name",
+    "provider",
+    "offer_kind",
+    "gpu_name",
+    "gpu_count",
+    "vram_gb",
+    "fits",
+    "usd_per_hour",
+    "storage_usd_per_gb_month",
+    "egress_usd_per_gb",
+    "billing_increment_s",
+    "interruptions_per_day",
+    "commitment_months",
+    "price_as_of",
+    "age_days",
+    "stale",
+    "confidence",
+    "source",
+)
+
+
+def rentals_table(
+    rentals: Iterable[Rental], model: Model, quant: Quant, memory: MemoryOptions, today: dt.date
+) -> pd.DataFrame:
+    """Every rental, cheapest an hour first: what it gives (GPUs, memory), whether it holds ``quant``
+    of ``model`` at ``memory``'s context, its hourly price and terms, and when the price was seen
+    (``stale`` past ``RENTAL_PRICE_STALE_AFTER_DAYS``)."""
+    rows = []
+    options = memory.memory.model_dump()
+    for r in rentals:
+        fit = check_fit(r, model, quant, **options)
+        rows.append(
+            {
+                "rental_id": r.rental_id,
+                "name": r.name,
+                "provider": r.provider,
+                "offer_kind": r.offer_kind,
+                "gpu_name": r.gpu_name,
+                "gpu_count": r.gpu_count,
+                "vram_gb": (r.vram_gb_per_gpu or 0.0) * r.gpu_count,
+                "fits": fit_label(fit.placement, fit.shortfall_gb),
+                "usd_per_hour": r.usd_per_hour,
+                "storage_usd_per_gb_month": r.storage_usd_per_gb_month,
+                "egress_usd_per_gb": r.egress_usd_per_gb,
+                "billing_increment_s": r.billing_increment_s,
+                "interruptions_per_day": r.interruptions_per_day,
+                "commitment_months": r.commitment_months,
+                "price_as_of": r.price_seen,
+                "age_days": age_days(r.price_seen, today),
+                "stale": r.price_is_stale(today),
+                "confidence": r.confidence,
+                "source": r.source,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(RENTAL_COLUMNS))
+    return frame.sort_values(["usd_per_hour", "rental_id"], kind="stable").reset_index(drop=True)

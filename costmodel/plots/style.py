@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ..explain import short_names
+from ..explain import machine_name, short_names
 from ..glossary import axis_title
 
 PALETTE = (
@@ -53,9 +53,16 @@ SCENARIO_DASHES = ("solid", "dash", "dot", "dashdot")
 FONT = {"family": "DejaVu Sans, Liberation Sans, Arial, sans-serif"}
 
 
-def build_colours(build_ids: Iterable[str]) -> dict[str, str]:
-    """A stable colour for each build id, by its position in ``build_ids`` (the catalogue's order)."""
-    return {build_id: PALETTE[i % len(PALETTE)] for i, build_id in enumerate(build_ids)}
+#: rentals' colours, apart from the builds': dark tones, drawn dash-dot
+RENT_PALETTE = ("#6a3d9a", "#b15928", "#1b9e77", "#e7298a", "#666666", "#a6761d", "#1f78b4", "#33a02c")
+
+
+def build_colours(build_ids: Iterable[str], rental_ids: Iterable[str] = ()) -> dict[str, str]:
+    """A stable colour for each build id, by its position in ``build_ids`` (the catalogue's order),
+    and one for each rental by its position in ``rental_ids`` (a study's rentals: at most eight)."""
+    colours = {build_id: PALETTE[i % len(PALETTE)] for i, build_id in enumerate(build_ids)}
+    colours.update({rental_id: RENT_PALETTE[i % len(RENT_PALETTE)] for i, rental_id in enumerate(rental_ids)})
+    return colours
 
 
 def png_config(filename: str, scale: int = 2) -> dict:
@@ -74,6 +81,7 @@ class Spec:
         self.data: list[dict] = []
         self.layout: dict = {"template": template(), "font": FONT, "annotations": []}
         self.notes: list[str] = []
+        self.above_plot_px = 0  # room for labels between the subtitle and the plot (``title`` keeps it)
 
     def scatter(self, **trace: object) -> None:
         self.data.append({"type": "scatter", **trace})
@@ -162,7 +170,7 @@ def title(spec: Spec, question: str, lines: list[str], size: int = 19) -> None:
         "pad": {"t": 14},
         "font": {"size": size},
     }
-    spec.layout.setdefault("margin", {})["t"] = 80 + TEXT_LINE_PX * len(lines)
+    spec.layout.setdefault("margin", {})["t"] = 80 + TEXT_LINE_PX * len(lines) + spec.above_plot_px
 
 
 def below_the_plot(spec: Spec, height: int) -> None:
@@ -212,10 +220,13 @@ def api_style(i: int) -> dict:
     return {"color": API_COLOURS[i % len(API_COLOURS)], "dash": API_DASHES[i % len(API_DASHES)], "width": 2}
 
 
-def legend_names(builds: Iterable, width: int = 40) -> dict[str, str]:
-    """Short display names for builds: their name without its parenthesis, cut at a word."""
-    builds = list(builds)
-    return dict(zip((b.build_id for b in builds), short_names((b.name for b in builds), width), strict=True))
+def legend_names(machines: Iterable, width: int = 40) -> dict[str, str]:
+    """Short display names by machine id: a build's name without its parenthesis, cut at a word
+    (``short_names``); a rental's whole, as its parenthesis names the provider (``machine_name``)."""
+    machines = list(machines)
+    builds = [m for m in machines if not m.rented]
+    names = dict(zip((b.build_id for b in builds), short_names((b.name for b in builds), width), strict=True))
+    return {m.machine_id: names[m.machine_id] if not m.rented else machine_name(m) for m in machines}
 
 
 def finish(spec: Spec, question: str, lines: list[str], height: int = 520, notes: Iterable[str] = ()) -> dict:
