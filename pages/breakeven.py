@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from typing import Any
 
 import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.explain import explain, price_words, rate, short_names
+from costmodel.explain import explain, price_words, rate, rental_price_words, short_names
+from costmodel.explain import value as figure
 from costmodel.explain import recommendation as recommendation_words
 from costmodel.explain import tokens as format_tokens
 from costmodel.io.llama_bench import Bench, bench_command, read_bench
 from costmodel.recommend import recommend
-from costmodel.schema import DISCOUNT_RATE_PRESETS, ENGINES, USAGE_PRESETS
+from costmodel.schema import DISCOUNT_RATE_PRESETS, ENGINES, USAGE_PRESETS, RentalMode
 from costmodel.speed import SPECULATIVE_RANGES
-from costmodel.study import StudyInputs
+from costmodel.study import RENTAL_MODE_WORDS, StudyInputs
 from costmodel.tables import offerings_for
 from ui import charts, export, inputs, params, state, tables, text
 from ui.guard import run_page
@@ -24,12 +26,20 @@ from ui.text import md, rich
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view(_cat: cm.Catalog, catalog_key: str, study_inputs: StudyInputs, today: dt.date) -> tuple[cm.Study, dict, dict]:
-    """The study and both charts for the inputs (one cached call, keyed as ``inputs.study``)."""
+def view(
+    _cat: cm.Catalog, catalog_key: str, study_inputs: StudyInputs, today: dt.date
+) -> tuple[cm.Study, cm.Recommendation, dict, dict]:
+    """The study, its answer and both charts for the inputs (one cached call, keyed as ``inputs.study``)."""
     result = inputs.study(_cat, catalog_key, study_inputs, today)
-    colours = plots.build_colours(state.build_order(_cat))
-    names = plots.legend_names(result.builds)
-    return result, plots.cumulative_cost(result, colours, names), plots.cost_per_mtok(result, colours, names)
+    answer_ = recommend(result)
+    colours = plots.build_colours(state.build_order(_cat), [r.rental_id for r in result.rentals])
+    names = plots.legend_names(result.machines)
+    return (
+        result,
+        answer_,
+        plots.cumulative_cost(result, colours, names),
+        plots.cost_per_mtok(result, colours, names, answer_.by_volume),
+    )
 
 
 def seed_inputs(cat: cm.Catalog) -> None:
@@ -49,15 +59,17 @@ def seed_inputs(cat: cm.Catalog) -> None:
     model = cat.models.get(st.session_state["model_id"]) or cat.models[params.DEFAULTS["model_id"]]
     if st.session_state.get("quant") not in model.quants:
         st.session_state["quant"] = params.default_quant_of(model)
-    for key, known in (("build_id", cat.builds), ("price_id", cat.prices)):
+    for key, known in (("build_id", cat.builds), ("price_id", cat.prices), ("rental_id", cat.rentals)):
         kept = [i for i in st.session_state[key] if i in known]
         if kept != st.session_state[key]:  # an id that left the catalogue
-            st.session_state[key] = kept or [i for i in params.DEFAULTS[key] if i in known]
+            st.session_state[key] = kept or ([i for i in params.DEFAULTS[key] if i in known] if key != "rental_id" else [])
     follow_the_model(cat)
-    current = {key: st.session_state[key] for key in ("model_id", "build_id", "price_id", "context_tokens")}
+    current = {
+        key: st.session_state[key] for key in ("model_id", "build_id", "price_id", "rental_id", "context_tokens")
+    }
     current.update({field: {} for field in params.PER_BUILD})
     notices = params.clamp(current, cat)  # e.g. a model with a shorter context than the one set
-    for key in ("build_id", "price_id", "context_tokens"):
+    for key in ("build_id", "price_id", "rental_id", "context_tokens"):
         if current[key] != st.session_state[key]:
             st.session_state[key] = current[key]
     st.session_state.setdefault("_breakeven_notices", []).extend(notices)
@@ -91,6 +103,13 @@ def follow_the_model(cat: cm.Catalog) -> None:
         )
 
 
+def rental_options(cat: cm.Catalog, model: cm.Model, quant: str) -> list[str]:
+    """Every rental: those whose GPUs hold the model's quant first, cheapest first; then the rest by price."""
+    q = model.quants.get(quant) or next(iter(model.quants.values()))
+    holds = {r: cm.check_fit(cat.rentals[r], model, q).placement == "gpu" for r in cat.rentals}
+    return sorted(cat.rentals, key=lambda r: (not holds[r], cat.rentals[r].usd_per_hour, r))
+
+
 def price_options(cat: cm.Catalog, model_id: str, usage: cm.Usage) -> list[str]:
     """Every offering: the model's first, cheapest first for the mix, then the rest by id."""
     serving = [p.price_id for p in offerings_for(cat.prices.values(), model_id, usage)]
@@ -98,6 +117,7 @@ def price_options(cat: cm.Catalog, model_id: str, usage: cm.Usage) -> list[str]:
 
 
 OWN_SHARES = "(your own shares)"
+RENTAL_MODES = typing.get_args(RentalMode)
 
 
 def apply_preset() -> None:
@@ -143,6 +163,17 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             select_all=False,
             filter_mode="contains",
             help=f"At most {params.MAX_BUILDS}.",
+        )
+        st.multiselect(
+            "Rentals to compare",
+            rental_options(cat, model, st.session_state["quant"]),
+            key="rental_id",
+            format_func=lambda r: f"{cat.rentals[r].name}  {figure('usd_per_hour', cat.rentals[r].usd_per_hour)}",
+            max_selections=params.MAX_RENTALS,
+            select_all=False,
+            filter_mode="contains",
+            help=f"GPUs rented by the hour; those that hold {model.name} first, cheapest first. "
+            f"At most {params.MAX_RENTALS}. Add your own quote on the Prices page.",
         )
         mix = cm.Usage(
             tokens_per_month=1,
@@ -245,6 +276,30 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
                 help="1 is off. Published: "
                 + "; ".join(f"{what}: {low:g}-{high:g}x" for what, low, high in SPECULATIVE_RANGES),
             )
+        with st.expander("Renting: how the hours are billed"):
+            st.selectbox(
+                "Billed",
+                RENTAL_MODES,
+                key="rental_mode",
+                format_func=lambda m: RENTAL_MODE_WORDS[m],
+                help="Always on: every hour of the month. On for the busy hours: the hours a day the work comes "
+                "(Team and load), started before them each day. Scale to zero: started when work comes, stopped "
+                "after it. A reserved offer bills every hour whatever this says.",
+            )
+            a, b = st.columns(2)
+            a.number_input(
+                "Starts a day",
+                **bounds("rental_starts_per_day"),
+                key="rental_starts_per_day",
+                format="%.1f",
+                help="Scale to zero: each start loads the weights again (its time is billed).",
+            )
+            b.number_input(
+                "Up after the last request [min]",
+                **bounds("rental_idle_minutes"),
+                key="rental_idle_minutes",
+                format="%.0f",
+            )
         with st.expander("Money: cost of capital, setup, upkeep"):
             st.number_input(
                 "Cost of capital [per year]",
@@ -311,10 +366,10 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             bench_input(cat)
             st.caption("Measured speeds per build [tok/s]: decode, then prefill; empty uses the estimate.")
             measured, prefill = {}, {}
-            for build_id in st.session_state["build_id"]:
+            for build_id in [*st.session_state["build_id"], *st.session_state["rental_id"]]:
                 left, right = st.columns(2)
                 value = left.number_input(
-                    md(cat.builds[build_id].name),
+                    md(cat.machine(build_id).name),
                     **params.measured_speed_range(),
                     value=None,
                     key=f"decode_tok_s:{build_id}",
@@ -417,13 +472,13 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog, today: dt.
     colour = "green" if r.verdict == cm.Verdict.PAYS_BACK else "red"
     words = explain(r)
     lines = [
-        rich("**{name}**", name=build.name),
+        rich("**{name}**", name=build.name) + (" · rented" if build.rented else ""),
         rich(f":{colour}[**{{h}}**]", h=words.headline[0].upper() + words.headline[1:]),
     ]
     if r.verdict != cm.Verdict.DOES_NOT_FIT:
         lines.append(
             rich(
-                "Local **{local}** vs API **{api}** per million tokens ({price})",
+                ("Rented" if build.rented else "Local") + " **{local}** vs API **{api}** per million tokens ({price})",
                 local=rate(r.local_usd_per_mtok),
                 api=rate(r.api_horizon_usd_per_mtok),
                 price=r.scenario.price.price_id,
@@ -453,10 +508,12 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog, today: dt.
         speed += f", ceiling {ceiling:,.1f})" if ceiling else ")"
         if ceiling and t.source.startswith("measured") and t.decode_tok_s > ceiling:
             speed += ": above the physical ceiling, check the measurement"
-        speed += (
-            f"; prefill {t.prefill_tok_s:,.0f} tok/s; capacity {format_tokens(r.capacity_tok_per_month)} tokens a month"
+        speed += f"; prefill {t.prefill_tok_s:,.0f} tok/s; " + (
+            f"each instance serves {format_tokens(r.rental.instance_capacity_tok_per_month)} tokens a month"
+            if r.rental is not None
+            else f"capacity {format_tokens(r.capacity_tok_per_month)} tokens a month"
         )
-        for claim in cat.claims_for(build.build_id, r.scenario.model.model_id, r.scenario.quant.quant):
+        for claim in cat.claims_for(build.machine_id, r.scenario.model.model_id, r.scenario.quant.quant):
             speed += f". Published: {claim.label}"
             if ceiling and claim.decode_tok_s_low > ceiling:
                 speed += " (above the physical ceiling)"
@@ -473,18 +530,18 @@ def headline(result: cm.Comparison, build: cm.Build, cat: cm.Catalog, today: dt.
             )
     if r.verdict != cm.Verdict.DOES_NOT_FIT:
         lines.append(rich(":small[:gray[{fit}]]", fit=r.fit.message[0].upper() + r.fit.message[1:]))
-    price = "Price " + price_words(build, today)
+    price = ("Rent " + rental_price_words(build, today)) if build.rented else ("Price " + price_words(build, today))
     lines.append(rich(":small[:orange[{p}]]" if build.price_is_stale(today) else ":small[:gray[{p}]]", p=price))
     with st.container(border=True):
         st.markdown("\n\n".join(lines))
 
 
-def answer(result: cm.Study) -> None:
-    """The overall answer at the top: the cheapest way to serve the demand, and what would change it."""
+def answer(result: cm.Study, rec: cm.Recommendation) -> None:
+    """The overall answer at the top: the cheapest of buy, rent and API, and what would change it."""
     if result.usage.tokens_per_month == 0:
         return
-    horizon = result.primary(result.builds[0].build_id).scenario.horizon_months
-    words = recommendation_words(recommend(result), horizon, result.usage.tokens_per_month)
+    horizon = result.primary(result.first_id).scenario.horizon_months
+    words = recommendation_words(rec, horizon, result.usage.tokens_per_month)
     details = "; ".join(words.details)
     with st.container(border=True, key="answer"):
         st.markdown(rich("#### {h}", h=words.headline))
@@ -499,34 +556,35 @@ def body() -> None:
     inputs.remember(values)
     st.query_params.from_dict(params.to_url(values))
 
-    st.title("Buy the box or pay the API?")
+    st.title("Buy the box, rent it, or pay the API?")
     for notice in st.session_state.pop("_breakeven_notices", []):  # shown once: the next change clears them
         text.warning(notice)
-    if not values["build_id"] or not values["price_id"]:
-        st.info("Pick at least one build and one API offering in the sidebar.")
+    if not (values["build_id"] or values["rental_id"]) or not values["price_id"]:
+        st.info("Pick at least one build or rental, and one API offering, in the sidebar.")
         return
 
-    result, cumulative, per_mtok = view(cat, state.fingerprint(), StudyInputs(**values), dt.date.today())
-    builds = result.builds
+    result, rec, cumulative, per_mtok = view(cat, state.fingerprint(), StudyInputs(**values), dt.date.today())
+    machines = result.machines
     if result.usage.tokens_per_month == 0:
         st.info("No tokens asked: nothing to pay back. Move the tokens-per-month slider.")
 
-    answer(result)
-    columns = st.columns(min(len(builds), 4))
-    for i, build in enumerate(builds):
+    answer(result, rec)
+    columns = st.columns(min(len(machines), 4))
+    for i, build in enumerate(machines):
         with columns[i % len(columns)]:
-            headline(result.primary(build.build_id), build, cat, result.as_of)
+            headline(result.primary(build.machine_id), build, cat, result.as_of)
 
     slug = export.scenario_slug(values)
     charts.show(cumulative, f"{slug}-cumulative", key="chart_cumulative")
     charts.show(per_mtok, f"{slug}-per-mtok", key="chart_per_mtok")
 
-    st.subheader("Every build against every API")
+    st.subheader("Every build and rental against every API")
     summary = result.summary
+    names = plots.legend_names(machines)
     tables.show(
-        summary.assign(build_id=short_names(cat.builds[b].name for b in summary["build_id"])),
+        summary.assign(build_id=[names[b] for b in summary["build_id"]]),
         "summary_table",
-        rename={"build_id": "Build", "api_usd_per_mtok": "API today [USD/Mtok]"},
+        rename={"build_id": "Build or rental", "api_usd_per_mtok": "API today [USD/Mtok]"},
     )
     export.downloads(result, slug, {"cumulative": cumulative, "per-mtok": per_mtok})
 

@@ -10,10 +10,9 @@ import streamlit as st
 import costmodel as cm
 from costmodel import plots
 from costmodel.explain import short_names, stale_prices, value
-from costmodel.io.exports import to_csv_bytes
-from costmodel.io.rows import BUILDS, catalogue_frame
+from costmodel.io.rows import BUILDS
 from costmodel.tables import hardware_table
-from ui import charts, forms, inputs, params, state, tables, text, uploads
+from ui import charts, export, forms, inputs, params, state, tables, text, uploads
 from ui.guard import run_page
 
 
@@ -142,13 +141,7 @@ def body() -> None:
         )
 
     st.subheader("Download or upload builds")
-    st.download_button(
-        "Download all builds (CSV)",
-        to_csv_bytes(catalogue_frame(cat.builds.values(), BUILDS)),
-        "builds.csv",
-        "text/csv",
-        key="download_builds",
-    )
+    export.catalogue_download("all builds", cat.builds.values(), BUILDS)
     uploads.catalogue_section("builds", "builds", cat, state.CUSTOM_BUILDS, "upload_builds")
 
 

@@ -1,4 +1,5 @@
-"""Prices: every API offering, its age and history, a blend calculator, search, and the way to a box."""
+"""Prices: every API offering, its age and history, a blend calculator, search, and the way to a box;
+every rental's hourly price and age, and a quote of your own."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.io.exports import to_csv_bytes
 from costmodel.io.price_sources import fetch_newer, litellm_prices
-from costmodel.io.rows import PRICES, catalogue_frame
+from costmodel.io.rows import PRICES, RENTALS, rental_maker
 from costmodel.io.uploads import Upload
 from costmodel.schema import API_PRICE_STALE_AFTER_DAYS as STALE_AFTER_DAYS
-from costmodel.study import MAX_BUILDS
-from costmodel.tables import memory_map, prices_table
-from ui import charts, forms, inputs, params, state, tables, text, uploads
+from costmodel.schema import RENTAL_PRICE_STALE_AFTER_DAYS
+from costmodel.study import MAX_BUILDS, StudyInputs
+from costmodel.tables import memory_map, prices_table, rentals_table
+from ui import charts, export, forms, inputs, params, state, tables, text, uploads
 from ui.guard import run_page
 from ui.text import md, rich
 
@@ -134,9 +135,64 @@ def sources(cat: cm.Catalog, today: dt.date) -> None:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def rental_table(
+    _cat: cm.Catalog, catalog_key: str, model_id: str, quant: str, memory: cm.MemoryOptions, today: dt.date
+) -> pd.DataFrame:
+    model = _cat.models[model_id]
+    return rentals_table(_cat.rentals.values(), model, model.quants[quant], memory, today)
+
+
+def rentals(cat: cm.Catalog, chosen: StudyInputs, today: dt.date) -> None:
+    """Every rental with its hourly price and age, whether it holds the break-even page's model, and
+    a form to add a quote of your own."""
+    st.header("Rent the GPU by the hour")
+    model = cat.models[chosen.model_id]
+    frame = rental_table(cat, state.fingerprint(), chosen.model_id, chosen.quant, chosen.memory, today)
+    st.caption(
+        f"{len(frame)} offers, cheapest an hour first; 'Fits' is for {model.name} {chosen.quant} at "
+        f"{chosen.context_tokens:,} tokens of context (the break-even page's). Each hourly price is the whole "
+        "machine's, with its source and the day it was seen."
+    )
+    stale = int(frame["stale"].sum())
+    if stale:
+        text.warning(
+            f"{stale} of these hourly prices were seen more than {RENTAL_PRICE_STALE_AFTER_DAYS} days ago: "
+            "check them before you rent."
+        )
+    tables.show(frame.drop(columns=["rental_id", "source"]), "rentals_table", rename={"stale": "Over 90 days old"})
+    st.subheader("Add your own rental quote")
+    st.caption(
+        "Pick the GPU it gives (its memory, bandwidth and compute come from data/gpus.csv) and how many; "
+        "the break-even page can then compare it like any other rental."
+    )
+    options = ["(new rental)", *chosen.rental_id, *(r for r in cat.rentals if r not in chosen.rental_id)]
+    picked = st.selectbox("Start from", options, key="rentals_edit_pick")
+    current = None if picked == options[0] else cat.rentals[picked]
+    rental = forms.object_form(
+        cm.Rental,
+        f"rental_form:{picked}",
+        current,
+        fields=RENTALS.columns,
+        choices={"gpu_id": list(cat.gpus)},
+        make=rental_maker(cat.gpus),
+    )
+    if rental is not None:
+        if rental.rental_id in cat.builds:
+            text.error(f"{rental.rental_id} is a build's id: give the rental its own.")
+        else:
+            text.success(
+                state.saved_message(
+                    state.save(state.CUSTOM_RENTALS, rental), f"Saved {rental.rental_id}, used by every page"
+                )
+            )
+    uploads.catalogue_section("rentals", "rentals", cat, state.CUSTOM_RENTALS, "upload_rentals")
+    export.catalogue_download("every rental", cat.rentals.values(), RENTALS)
+
+
 def body() -> None:
     cat = state.catalog()
-    st.title("API prices")
+    st.title("Prices: APIs, and GPUs by the hour")
     chosen = inputs.current()
     a, b = st.columns(2)
     input_share = a.slider(
@@ -197,13 +253,8 @@ def body() -> None:
         )
 
     sources(cat, today)
-    st.download_button(
-        "Download every offering (CSV)",
-        lambda: to_csv_bytes(catalogue_frame(cat.prices.values(), PRICES)),
-        "prices.csv",
-        "text/csv",
-        key="download_prices",
-    )
+    export.catalogue_download("every offering", cat.prices.values(), PRICES)
+    rentals(cat, chosen, today)
 
 
 run_page(body)

@@ -24,7 +24,8 @@ def save_section(store: Store) -> None:
     st.subheader("Save the break-even view")
     current = inputs.current()
     text.caption(
-        f"{current.model_id} {current.quant}; {len(current.build_id)} build(s) against "
+        f"{current.model_id} {current.quant}; {len(current.build_id)} build(s) and {len(current.rental_id)} rental(s) "
+        "against "
         f"{', '.join(current.price_id)}; {params.token_label(current.tokens_per_month)} tokens a month"
     )
     with st.form("save_scenario"):
@@ -68,6 +69,7 @@ def manage_section(store: Store, saved: list) -> None:
                 "name": s.name,
                 "model": f"{s.inputs.model_id} {s.inputs.quant}",
                 "builds": len(s.inputs.build_id),
+                "rentals": len(s.inputs.rental_id),
                 "APIs": ", ".join(s.inputs.price_id),
                 "tokens a month": params.token_label(s.inputs.tokens_per_month),
                 "saved": s.updated_at[:19].replace("T", " "),
@@ -112,12 +114,12 @@ def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
             text.warning(f"{name}: {exc}")
             continue
         studies[name] = result
-        for build in result.builds:
-            r = result.primary(build.build_id)
+        for build in result.machines:
+            r = result.primary(build.machine_id)
             rows.append(
                 {
                     "scenario": name,
-                    "build": build.name,
+                    "build": f"Rent: {build.name}" if build.rented else build.name,
                     "verdict": explain(r).headline,
                     "local [USD/Mtok]": r.local_usd_per_mtok,
                     "API [USD/Mtok]": r.api_usd_per_mtok,
@@ -136,7 +138,8 @@ def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
         },
     )
     if len(studies) >= 2:
-        spec = plots.scenario_overlay(studies, plots.build_colours(state.build_order(cat)))
+        rented = dict.fromkeys(r.rental_id for study in studies.values() for r in study.rentals)
+        spec = plots.scenario_overlay(studies, plots.build_colours(state.build_order(cat), rented))
         charts.show(spec, "breakeven-scenarios", key="scenario_chart")
 
 

@@ -9,10 +9,11 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.explain import explain, price_words, stale_prices, usd, value, verdict_words
+from costmodel.explain import explain, price_words, rental_price_words, stale_prices, usd, value, verdict_words
 from costmodel.explain import tokens as format_tokens
 from costmodel.inputs import INPUTS
 from costmodel.sensitivity import base_values, default_ranges
+from costmodel.study import rental_mode_words
 from ui import charts, inputs, state, tables, text
 from ui.guard import run_page
 
@@ -76,23 +77,35 @@ def body() -> None:
     st.title("How sure is the verdict?")
     today = dt.date.today()
     result = inputs.study(cat, state.fingerprint(), inputs.current(), today)
-    fitting = [b for b in result.builds if result.primary(b.build_id).verdict != cm.Verdict.DOES_NOT_FIT]
+    fitting = [b for b in result.machines if result.primary(b.machine_id).verdict != cm.Verdict.DOES_NOT_FIT]
     if not fitting:
-        st.info("None of the break-even page's builds holds this model: pick others there.")
+        st.info("None of the break-even page's builds or rentals holds this model: pick others there.")
         return
-    build = st.selectbox("Build", fitting, format_func=lambda b: b.name, key="sensitivity_build")
-    r = result.primary(build.build_id)
+    build = st.selectbox(
+        "Build or rental",
+        fitting,
+        format_func=lambda b: f"Rent: {b.name}" if b.rented else b.name,
+        key="sensitivity_build",
+    )
+    r = result.primary(build.machine_id)
     scenario = r.scenario
-    colour = plots.build_colours(state.build_order(cat))[build.build_id]
+    colour = plots.build_colours(state.build_order(cat), [m.rental_id for m in result.rentals])[build.machine_id]
+    if build.rented:
+        terms = f"rented: {rental_price_words(build, result.as_of)}; {rental_mode_words(scenario)}"
+    else:
+        terms = f"${scenario.electricity_usd_per_kwh:.2f}/kWh; capex {price_words(build, result.as_of)}"
     lines = [
         f"{build.name} against {scenario.price.price_id}: {explain(r).headline}",
         f"{result.model.name} {result.quant.quant}; {format_tokens(scenario.usage.tokens_per_month)} tokens a month, "
-        f"{scenario.usage.input_share:.0%} input; ${scenario.electricity_usd_per_kwh:.2f}/kWh; "
-        f"{scenario.horizon_months}-month horizon; made {result.as_of}",
-        f"capex {price_words(build, result.as_of)}",
+        f"{scenario.usage.input_share:.0%} input; {scenario.horizon_months}-month horizon; made {result.as_of}",
+        terms,
     ]
     text.caption("The scenario is the break-even page's; change it there. " + lines[0])
-    stale = stale_prices([build], result.as_of)
+    stale = (
+        (rental_price_words(build, result.as_of) if build.price_is_stale(result.as_of) else None)
+        if build.rented
+        else stale_prices([build], result.as_of)
+    )
     if stale:
         text.warning(stale)
 
@@ -110,9 +123,9 @@ def body() -> None:
             f"{value(name, first['low_value'])} and {verdict_words(first['verdict_high'])} at "
             f"{value(name, first['high_value'])}."
         )
-    charts.show(plots.tornado(table, lines), f"tornado-{build.build_id}", key="tornado_chart")
+    charts.show(plots.tornado(table, lines), f"tornado-{build.machine_id}", key="tornado_chart")
 
-    st.subheader("How likely is local cheaper")
+    st.subheader("How likely is renting cheaper" if build.rented else "How likely is local cheaper")
     with st.expander("Uncertain inputs: low / likely / high, triangular"):
         uncertain = uncertain_editor(scenario)
         seed = int(st.number_input("Seed", 0, 2**31 - 1, 0, key="mc_seed"))
@@ -122,7 +135,10 @@ def body() -> None:
         text.error(exc)
         return
     a, b, c = st.columns(3)
-    a.metric("Pays back (ahead at the horizon)", f"{summary.probability_local_cheaper:.0%} of draws")
+    a.metric(
+        "Cheaper than the API at the horizon" if build.rented else "Pays back (ahead at the horizon)",
+        f"{summary.probability_local_cheaper:.0%} of draws",
+    )
     b.metric("Savings at the horizon, median", usd(summary.savings_p50_usd))
     c.metric(
         "Month it turns ahead, in those draws",
@@ -146,14 +162,14 @@ def body() -> None:
     ]
     charts.show(
         plots.savings_distribution(savings, summary.probability_local_cheaper, mc_lines),
-        f"savings-{build.build_id}",
+        f"savings-{build.machine_id}",
         key="mc_histogram",
     )
-    charts.show(plots.fan(bands, mc_lines), f"fan-{build.build_id}", key="mc_fan")
+    charts.show(plots.fan(bands, mc_lines), f"fan-{build.machine_id}", key="mc_fan")
 
     st.subheader("If API prices change")
     by_trend = trends(scenario)
-    charts.show(plots.price_trends(by_trend, colour, lines), f"trends-{build.build_id}", key="trend_chart")
+    charts.show(plots.price_trends(by_trend, colour, lines), f"trends-{build.machine_id}", key="trend_chart")
     rows = by_trend.drop_duplicates("trend")
     tables.show(
         rows[["trend", "api_price_change_per_year", "break_even_month", "savings_at_horizon_usd", "verdict", "source"]],

@@ -7,12 +7,16 @@ import re
 import shutil
 import warnings
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
+
+from pydantic import BaseModel
 
 import streamlit as st
 
 import costmodel as cm
 from costmodel.io.exports import to_csv_bytes
+from costmodel.io.rows import FileSpec, catalogue_frame
 from ui import text
 
 BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -106,3 +110,15 @@ def downloads(result: cm.Study, slug: str, figures: dict[str, dict]) -> None:
                         "image/png",
                         key=f"download_png_{suffix}",
                     )
+
+
+def catalogue_download(label: str, objects: Iterable[BaseModel], spec: FileSpec) -> None:
+    """A button that downloads catalogue rows (builds, offerings, rentals) as the CSV file ``spec``
+    reads back, made when clicked."""
+    st.download_button(
+        f"Download {label} (CSV)",
+        lambda: to_csv_bytes(catalogue_frame(objects, spec)),
+        spec.name,
+        "text/csv",
+        key=f"download_{spec.name.removesuffix('.csv')}",
+    )

@@ -10,7 +10,7 @@ PAGES = (
         "Break-even",
         ":material/balance:",
         "breakeven",
-        "Buy the box or pay the API: verdicts and charts",
+        "Buy the box, rent it or pay the API: verdicts and charts",
     ),
     (
         "pages/hardware.py",
@@ -20,7 +20,7 @@ PAGES = (
         "Every build against one model: fit, speed, cost",
     ),
     ("pages/models.py", "Models", ":material/stacks:", "models", "Memory per quant, KV cache, which builds hold it"),
-    ("pages/prices.py", "Prices", ":material/sell:", "prices", "Every API offering, its age, history and blend"),
+    ("pages/prices.py", "Prices", ":material/sell:", "prices", "Every API offering and rental: age, history, blend"),
     (
         "pages/sensitivity.py",
         "Sensitivity",

@@ -15,7 +15,7 @@ from typing import Any
 import costmodel as cm
 from costmodel.explain import tokens as format_tokens
 from costmodel.schema import bounds, kind, step
-from costmodel.study import ARTICLE_BUILDS, MAX_BUILDS, MAX_PRICES, StudyInputs
+from costmodel.study import ARTICLE_BUILDS, MAX_BUILDS, MAX_PRICES, MAX_RENTALS, StudyInputs
 
 #: the token-volume slider: 0, then 1, 1.5, 2, 3, 4, 5, 7 per decade from 1 M to 10 B
 TOKEN_STEPS: tuple[float, ...] = (
@@ -27,7 +27,10 @@ DEFAULTS: dict[str, Any] = {
     key: list(value) if isinstance(value, tuple) else value for key, value in StudyInputs().model_dump().items()
 }
 
-__all__ = ["ARTICLE_BUILDS", "DEFAULTS", "MAX_BUILDS", "MAX_PRICES", "TOKEN_STEPS"]
+__all__ = ["ARTICLE_BUILDS", "DEFAULTS", "MAX_BUILDS", "MAX_PRICES", "MAX_RENTALS", "TOKEN_STEPS"]
+
+#: the inputs that are lists of ids, as ``a,b,c`` in the URL
+ID_LISTS = ("build_id", "price_id", "rental_id")
 
 
 def widget_range(key: str, model: type = StudyInputs) -> dict[str, float]:
@@ -102,11 +105,11 @@ def _bool(raw: str) -> bool:
     raise ValueError("must be true or false")
 
 
-def _ids(known: Callable[[], Mapping[str, Any]], what: str) -> Callable[[str], list[str]]:
+def _ids(known: Callable[[], Mapping[str, Any]], what: str, empty: bool = False) -> Callable[[str], list[str]]:
     def parse(raw: str) -> list[str]:
         ids = [part for part in raw.split(",") if part]
         unknown = [i for i in ids if i not in known()]
-        if not ids:
+        if not ids and not empty:
             raise ValueError(f"needs at least one {what}")
         if unknown:
             raise ValueError(f"unknown {what} {', '.join(unknown)}")
@@ -119,15 +122,17 @@ def _ids(known: Callable[[], Mapping[str, Any]], what: str) -> Callable[[str], l
 PER_BUILD = ("decode_tok_s", "prefill_tok_s", "owned_value_usd")
 
 
-def _per_build(field: str, builds: Mapping[str, Any]) -> Callable[[str], dict[str, float]]:
+def _per_build(field: str, builds: Mapping[str, Any], rentals: Mapping[str, Any]) -> Callable[[str], dict[str, float]]:
     def parse(raw: str) -> dict[str, float]:
         out = {}
         for part in filter(None, raw.split(",")):
             build_id, _, number = part.partition(":")
-            if build_id not in builds:
+            if build_id not in builds and (field == "owned_value_usd" or build_id not in rentals):
                 raise ValueError(f"unknown build {build_id}")
             out[build_id] = float(number)
-        StudyInputs(build_id=tuple(out) or ARTICLE_BUILDS, **{field: out})  # the field's own bounds
+        ours = tuple(b for b in out if b in builds)
+        theirs = tuple(r for r in out if r not in builds)
+        StudyInputs(build_id=ours or ARTICLE_BUILDS, rental_id=theirs, **{field: out})  # the field's own bounds
         return out
 
     return parse
@@ -135,7 +140,7 @@ def _per_build(field: str, builds: Mapping[str, Any]) -> Callable[[str], dict[st
 
 def dump(key: str, value: Any) -> str:
     """A value as it goes into the URL."""
-    if key in ("build_id", "price_id"):
+    if key in ID_LISTS:
         return ",".join(value)
     if key in PER_BUILD:
         return ",".join(f"{b}:{v:g}" for b, v in value.items())
@@ -189,6 +194,9 @@ def from_url(query: Mapping[str, str], cat: cm.Catalog) -> Loaded:
             f"The link's quant={shorten(raw_quant)!r} is not a quant of {values['model_id']}; using {default_quant}."
         )
     values["quant"] = raw_quant if raw_quant in quants else default_quant
+    if not values["build_id"] and not values["rental_id"]:
+        notices.append("The link picks no build and no rental; the article's builds are compared.")
+        values["build_id"] = list(ARTICLE_BUILDS)
     notices += clamp(values, cat)
     return Loaded(values, notices)
 
@@ -202,10 +210,11 @@ def _parsers(cat: cm.Catalog) -> dict[str, Callable[[str], Any]]:
         return raw
 
     parsers: dict[str, Callable[[str], Any]] = {
-        "build_id": _ids(lambda: cat.builds, "build"),
+        "build_id": _ids(lambda: cat.builds, "build", empty=True),
         "price_id": _ids(lambda: cat.prices, "API offering"),
+        "rental_id": _ids(lambda: cat.rentals, "rental", empty=True),
         "tokens_per_month": _tokens,
-        **{field: _per_build(field, cat.builds) for field in PER_BUILD},
+        **{field: _per_build(field, cat.builds, cat.rentals) for field in PER_BUILD},
         "model_id": model_id,
     }
     for key in StudyInputs.model_fields:
@@ -233,8 +242,12 @@ def clamp(values: dict[str, Any], cat: cm.Catalog) -> list[str]:
     the model's keeps the model's maximum; measured speeds of builds not compared are dropped.
     """
     notices = []
-    for key, most, what in (("build_id", MAX_BUILDS, "builds"), ("price_id", MAX_PRICES, "API offerings")):
-        if len(values[key]) > most:
+    for key, most, what in (
+        ("build_id", MAX_BUILDS, "builds"),
+        ("price_id", MAX_PRICES, "API offerings"),
+        ("rental_id", MAX_RENTALS, "rentals"),
+    ):
+        if len(values.get(key, ())) > most:
             notices.append(f"One view compares at most {most} {what}; the first {most} of {len(values[key])} are kept.")
             values[key] = list(values[key][:most])
     model = cat.models.get(values["model_id"])
@@ -244,8 +257,9 @@ def clamp(values: dict[str, Any], cat: cm.Catalog) -> list[str]:
             f"the context is set to that instead of {values['context_tokens']:,}."
         )
         values["context_tokens"] = model.max_context_tokens
+    machines = set(values["build_id"]) | set(values.get("rental_id", ()))
     for field in PER_BUILD:
-        values[field] = {b: v for b, v in values[field].items() if b in values["build_id"]}
+        values[field] = {b: v for b, v in values[field].items() if b in machines}
     return notices
 
 

@@ -21,11 +21,12 @@ from ui import text
 CUSTOM_BUILDS = "custom_builds"
 CUSTOM_PRICES = "custom_prices"
 CUSTOM_MODELS = "custom_models"
+CUSTOM_RENTALS = "custom_rentals"
 FETCHED_SNAPSHOT = "fetched_snapshot"
 _FINGERPRINT = "_catalog_fingerprint"
 _CHECKED = "_store_checked"
-_KIND = {CUSTOM_BUILDS: cm.Build, CUSTOM_PRICES: cm.ApiPrice, CUSTOM_MODELS: cm.Model}
-_KEY = {CUSTOM_BUILDS: "build_id", CUSTOM_PRICES: "price_id", CUSTOM_MODELS: "model_id"}
+_KIND = {CUSTOM_BUILDS: cm.Build, CUSTOM_PRICES: cm.ApiPrice, CUSTOM_MODELS: cm.Model, CUSTOM_RENTALS: cm.Rental}
+_KEY = {CUSTOM_BUILDS: "build_id", CUSTOM_PRICES: "price_id", CUSTOM_MODELS: "model_id", CUSTOM_RENTALS: "rental_id"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,8 +81,8 @@ def custom(kind: str) -> dict:
     return st.session_state[kind]
 
 
-def save(kind: str, *objects: cm.Build | cm.ApiPrice | cm.Model) -> str | None:
-    """Add or replace builds, prices or models for this session and in the store (one transaction).
+def save(kind: str, *objects: cm.Build | cm.ApiPrice | cm.Model | cm.Rental) -> str | None:
+    """Add or replace builds, prices, models or rentals for this session and in the store (one transaction).
 
     Returns why they could not be saved for later sessions, or None.
     """
@@ -125,7 +126,7 @@ def fingerprint() -> str:
     a session whose additions differ never sees another's."""
     if _FINGERPRINT not in st.session_state:
         digest = hashlib.sha256()
-        for kind in (CUSTOM_BUILDS, CUSTOM_PRICES, CUSTOM_MODELS):
+        for kind in (CUSTOM_BUILDS, CUSTOM_PRICES, CUSTOM_MODELS, CUSTOM_RENTALS):
             for key, obj in sorted(custom(kind).items()):
                 digest.update(f"{kind}\0{key}\0".encode())
                 digest.update(obj.model_dump_json().encode())
@@ -147,13 +148,15 @@ def catalog() -> cm.Catalog:
     fetched = st.session_state.get(FETCHED_SNAPSHOT)
     base = base_catalog() if fetched is None else with_snapshot(curated_catalog(), fetched)
     builds, prices, models = custom(CUSTOM_BUILDS), custom(CUSTOM_PRICES), custom(CUSTOM_MODELS)
-    if not (builds or prices or models):
+    rentals = custom(CUSTOM_RENTALS)
+    if not (builds or prices or models or rentals):
         return base
     return dataclasses.replace(
         base,
         builds={**base.builds, **builds},
         prices={**base.prices, **prices},
         models={**base.models, **models},
+        rentals={**base.rentals, **rentals},
     )
 
 

@@ -1,4 +1,4 @@
-"""Saved scenarios, and the builds, prices and models a user adds: one SQLite file per user.
+"""Saved scenarios, and the builds, prices, models and rentals a user adds: one SQLite file per user.
 
 The file lives in ``$BREAKEVEN_HOME`` or ``~/.local/share/breakeven/`` as ``breakeven.sqlite3``. It
 runs in WAL mode with ``synchronous=FULL``: a save is one transaction, and a save that returned
@@ -43,7 +43,7 @@ from pydantic import BaseModel
 
 from costmodel.errors import CostModelError
 from costmodel.io.uploads import EXPORT_FORMAT, EXPORT_VERSION
-from costmodel.schema import ApiPrice, Build, Model
+from costmodel.schema import ApiPrice, Build, Model, Rental
 from costmodel.study import StudyInputs, check_name
 
 HOME_ENV = "BREAKEVEN_HOME"
@@ -54,7 +54,7 @@ APPLICATION_ID = 0x42455645  # 'BEVE': marks the file as breakeven's (PRAGMA app
 FULL_BELOW_BYTES = 256 * 1024
 
 #: the most builds, API offerings and models one user may add: every session loads them all
-MAX_ADDED: dict[str, int] = {"builds": 100, "prices": 3000, "models": 100}
+MAX_ADDED: dict[str, int] = {"builds": 100, "prices": 3000, "models": 100, "rentals": 100}
 
 #: each entry moves the schema from version i to i + 1
 MIGRATIONS: tuple[str, ...] = (
@@ -69,6 +69,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE prices (price_id TEXT PRIMARY KEY, payload TEXT NOT NULL, updated_at TEXT NOT NULL);
     CREATE TABLE models (model_id TEXT PRIMARY KEY, payload TEXT NOT NULL, updated_at TEXT NOT NULL);
     """,
+    """
+    CREATE TABLE rentals (rental_id TEXT PRIMARY KEY, payload TEXT NOT NULL, updated_at TEXT NOT NULL);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -76,6 +79,7 @@ _KINDS: dict[type[BaseModel], tuple[str, str]] = {
     Build: ("builds", "build_id"),
     ApiPrice: ("prices", "price_id"),
     Model: ("models", "model_id"),
+    Rental: ("rentals", "rental_id"),
 }
 
 
