@@ -69,9 +69,9 @@ def chart_titled(page: Page, start: str) -> list[dict]:
 
 
 def last_month(page: Page) -> dict[str, float]:
-    """The cumulative-cost chart's lines (builds and APIs, by legend name) at the last month."""
+    """The cumulative-cost chart's lines (builds, rentals and APIs, by legend name) at the last month."""
     lines = {}
-    for trace in chart_titled(page, "Buy the box or pay the API?"):
+    for trace in chart_titled(page, "Cumulative cost [USD]"):
         if trace.get("mode") == "lines":
             x, y = numbers(trace["x"]), numbers(trace["y"])
             assert x[-1] == HORIZON_MONTHS, trace["name"]
@@ -79,10 +79,11 @@ def last_month(page: Page) -> dict[str, float]:
     return lines
 
 
-def split(lines: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
-    """(local builds, API offerings)."""
+def split(lines: dict[str, float]) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """(builds bought, rentals, API offerings)."""
     api = {name: usd for name, usd in lines.items() if name.startswith("API: ")}
-    return {name: usd for name, usd in lines.items() if name not in api}, api
+    rent = {name: usd for name, usd in lines.items() if name.startswith("Rent: ")}
+    return {name: usd for name, usd in lines.items() if name not in api and name not in rent}, rent, api
 
 
 def redraw(page: Page, action: Callable[[], None]) -> None:

@@ -54,6 +54,34 @@ def hand_build(**overrides) -> cm.Build:
     return cm.Build(**fields)
 
 
+def hand_rental(**overrides) -> cm.Rental:
+    """An 80 GB GPU rented at $2.00 an hour, with round numbers: storage $0.10 a GB-month, egress
+    $0.05 a GB, billed by the minute (at least one), a 60 s start and weights loaded at 1 GB/s."""
+    fields = dict(
+        rental_id="hand-rent",
+        provider="Hand Cloud",
+        name="1x Hand GPU (Hand Cloud, on-demand)",
+        offer_kind="on-demand",
+        gpu_name="GPU",
+        gpu_count=1,
+        vram_gb_per_gpu=80.0,
+        vram_bandwidth_gbs=2000.0,
+        gpu_fp16_tflops=300.0,
+        system_ram_gb=128.0,
+        ram_bandwidth_gbs=200.0,
+        cpu_tflops=2.0,
+        usd_per_hour=2.0,
+        storage_usd_per_gb_month=0.10,
+        egress_usd_per_gb=0.05,
+        billing_increment_s=60.0,
+        min_billing_s=60.0,
+        cold_start_s=60.0,
+        weights_load_gbs=1.0,
+    )
+    fields.update(overrides)
+    return cm.Rental(**fields)
+
+
 def hand_model(**overrides) -> cm.Model:
     fields = dict(
         model_id="hand-8b",
@@ -113,7 +141,8 @@ def save_form(at, form: str, values: dict[str, str]):
     """Type ``values`` into the text fields of ``ui.forms`` form ``form`` and press its Save."""
     for name, value in values.items():
         at.text_input(key=f"{form}:{name}").input(value)
-    return click(at, "Save")
+    [button] = [b for b in at.button if b.label == "Save" and b.form_id == form]
+    return button.click().run()
 
 
 # --- browser tests: Debian's chromium through pytest-playwright -----------------------------------

@@ -83,7 +83,8 @@ def test_charts_stand_alone_title_assumptions_units_and_not_drawn_build():
     at = app()
     spec = figure(at, 0)
     title = chart_text(spec["layout"]["title"]["text"])
-    assert "Buy the box or pay the API?" in title
+    assert "Buy, rent or pay the API?" in title  # the default study rents two machines too
+    assert "rented: scale to zero" in title and "hourly prices seen" in title
     assert "GLM 5.2 UD-IQ2_XXS" in title and "50 M tokens a month, 75% input" in title
     assert "$0.15/kWh" in title and "as of 2026-11-01 to 2026-11-28" in title  # the two default offerings
     assert "cost of capital 4.0%/yr" in title
@@ -191,19 +192,22 @@ def test_extremes_render_without_error(query, expect):
 
 def test_one_build_against_ten():
     ten = ",".join(list(cm.load_catalog().builds)[:10])
-    at = app({"build_id": ten, "price_id": "zai/glm-5.2,openai/gpt-5.5"})
+    at = app({"build_id": ten, "price_id": "zai/glm-5.2,openai/gpt-5.5", "rental_id": ""})
     ok(at)
     assert len(at.dataframe[0].value) == 20  # every build against both APIs
     at = app({"build_id": "rtx3090-256gb-offload"})
     ok(at)
-    assert len(at.dataframe[0].value) == 2  # against the two default offerings
+    assert len(at.dataframe[0].value) == (1 + 2) * 2  # it and the two default rentals, against two offerings
 
 
 def test_no_build_picked_asks_for_one():
     at = app()
     at.multiselect(key="build_id").set_value([]).run()
+    ok(at)  # the rentals alone are compared
+    assert not at.info and len(at.get("plotly_chart")) == 2
+    at.multiselect(key="rental_id").set_value([]).run()
     ok(at)
-    assert "Pick at least one build" in plain(at.info[0].value)
+    assert "Pick at least one build or rental" in plain(at.info[0].value)
 
 
 def test_changing_the_model_picks_one_of_its_quants():

@@ -70,7 +70,7 @@ def test_compare_two_scenarios_side_by_side(home):
     assert not at.exception and not at.error
     verdicts = at.dataframe[1].value
     assert set(verdicts["scenario"]) == {"small", "large"}
-    assert len(verdicts) == 8
+    assert len(verdicts) == 2 * (4 + 2)  # each scenario's four builds and two rentals
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     names = [t["name"] for t in spec["data"]]
     # each scenario's API line is its cheapest offering

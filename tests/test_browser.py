@@ -63,19 +63,20 @@ def test_page_loads_and_draws_its_charts(page: Page, path: str) -> None:
     screenshot(page, f"{path or 'breakeven'}.png")
 
 
-def test_higher_electricity_raises_every_local_line_and_leaves_the_api_alone(page: Page) -> None:
+def test_higher_electricity_raises_every_local_line_and_leaves_the_api_and_rentals_alone(page: Page) -> None:
     open_view(page, "/")
-    local_before, api_before = split(last_month(page))
-    assert local_before and api_before
+    local_before, rent_before, api_before = split(last_month(page))
+    assert local_before and rent_before and api_before
 
     redraw(page, lambda: set_electricity(page, "0.300"))
     chart_titled(page, "electricity $0.30/kWh")  # the redrawn chart, not one drawn on the way
 
-    local_after, api_after = split(last_month(page))
+    local_after, rent_after, api_after = split(last_month(page))
     assert local_after.keys() == local_before.keys()
     for name, usd in local_before.items():
         assert local_after[name] > usd + 1, f"{name}: ${usd:,.0f} at 0.15 $/kWh, ${local_after[name]:,.0f} at 0.30"
     assert api_after == pytest.approx(api_before, rel=1e-9)
+    assert rent_after == pytest.approx(rent_before, rel=1e-9)  # a rental's hourly price holds the power
     expect(page.locator(EXCEPTION)).to_have_count(0)
 
 
@@ -92,13 +93,13 @@ def test_a_slider_moved_by_keyboard_redraws_the_api_line_at_the_new_mix(
 ) -> None:
     """50 M -> 70 M tokens, or 75% -> 74.9% input (more of the dearer output): the API spends more."""
     open_view(page, "/")
-    _, api_before = split(last_month(page))
+    _, _, api_before = split(last_month(page))
     assert api_before[f"API: {DEFAULT_PRICE}"] == pytest.approx(api_total_usd(50e6, 0.75), rel=1e-9)
 
     redraw(page, lambda: slider(page, label).press(key))
 
     expect(slider(page, label)).to_have_attribute("aria-valuetext", shown)
-    _, api_after = split(last_month(page))
+    _, _, api_after = split(last_month(page))
     expected = api_total_usd(tokens_per_month, input_share)
     assert api_after[f"API: {DEFAULT_PRICE}"] == pytest.approx(expected, rel=1e-9)
     assert expected > api_before[f"API: {DEFAULT_PRICE}"]

@@ -202,9 +202,12 @@ def test_the_summary_names_each_build_as_the_legends_do():
     at = app()
     table = shown_table(at.dataframe[0])
     legend = {t["name"] for t in figure(at, 1)["data"] if t.get("showlegend", True)}
-    builds = set(table["Build"])
-    assert not [b for b in builds if "(" in b]
-    assert builds - legend == {"Mac Studio M2 Ultra 192 GB"}  # not drawn: it does not fit
+    rentals = {r.name for r in cm.load_catalog().rentals.values()}
+    shown = set(table["Build or rental"])
+    builds = shown - rentals
+    assert len(builds) == 4 and len(shown & rentals) == 2
+    assert not [b for b in builds if "(" in b]  # a build without its parenthesis; a rental keeps its provider's
+    assert {f"Rent: {n}" if n in rentals else n for n in shown} - legend == {"Mac Studio M2 Ultra 192 GB"}
 
 
 # --- charts that print cleanly ---------------------------------------------------------------------

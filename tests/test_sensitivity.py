@@ -8,13 +8,14 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import hand_build, hand_price, hand_quant, hand_scenario
+from conftest import hand_build, hand_price, hand_quant, hand_rental, hand_scenario
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from strategies import scenarios
 
 import costmodel as cm
 from costmodel import sensitivity
+from costmodel.inputs import replaced
 from costmodel.sensitivity import INPUTS, base_values, varied
 
 # The hand case (conftest.hand_scenario, worked in tests/test_breakeven.py): a $2,000 box, 25%
@@ -26,7 +27,7 @@ from costmodel.sensitivity import INPUTS, base_values, varied
 def zero_width(scenario: cm.Scenario, **at: float) -> dict[str, tuple[float, float, float]]:
     """Every input fixed (low == likely == high) at the scenario's value, or at ``at``'s."""
     values = {**base_values(scenario), **at}
-    return {name: (values[name],) * 3 for name in INPUTS}
+    return {name: (values[name],) * 3 for name in INPUTS if name in values}
 
 
 def crossing(result: cm.Comparison) -> float | None:
@@ -313,7 +314,8 @@ def test_monte_carlo_defaults_draw_around_the_scenario(catalog):
     scenario = article(catalog)
     mc = cm.monte_carlo(scenario, n=10_000, seed=0)
     base = base_values(scenario)
-    assert list(mc.draws.columns) == list(sensitivity.UNCERTAIN_INPUTS)
+    # a bought box's uncertain inputs: every one but a rental's hourly price
+    assert list(mc.draws.columns) == [n for n in sensitivity.UNCERTAIN_INPUTS if n != "rental_price"]
     assert mc.uncertain == cm.default_uncertain(scenario)
     for name in ("electricity_usd_per_kwh", "capex_usd", "decode_tok_s", "api_price", "tokens_per_month"):
         low, likely, high = mc.uncertain[name]
@@ -415,6 +417,9 @@ SHIFTED = {
     "maintenance_share_per_year": 0.05,
     "operator_hours_per_month": 5.0,
     "operator_usd_per_hour": 40.0,
+    "rental_price": 1.3,
+    "busy_hours_per_day": 9.0,
+    "rental_starts_per_day": 6.0,
 }
 
 
@@ -429,6 +434,9 @@ def test_each_input_means_the_same_in_monte_carlo_as_in_compare(name):
         quant=hand_quant(quality_retained=0.9),
         quality_adjusted=True,
     )
+    if not INPUTS[name].applies(scenario):  # an input of a rented machine: one billed by the minute
+        scenario = replaced(scenario, build=hand_rental(offer_kind="spot", interruptions_per_day=2.0))
+    assert INPUTS[name].applies(scenario), name
     mc = cm.monte_carlo(scenario, n=5, uncertain=zero_width(scenario, **{name: SHIFTED[name]}))
     assert_draws_reproduce(mc, cm.compare(varied(scenario, name, SHIFTED[name])))
 
