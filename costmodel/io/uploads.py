@@ -74,11 +74,10 @@ class Upload:
         return not self.rejected
 
 
-def _text(data: bytes, label: str) -> str:
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise CostModelError(
-            f"{label}: {len(data) / 1e6:,.1f} MB is over the {MAX_UPLOAD_BYTES / 1e6:,.1f} MB limit for an upload"
-        )
+def decoded_text(data: bytes, label: str, limit: int = MAX_UPLOAD_BYTES) -> str:
+    """An uploaded file's text: refused past ``limit`` bytes, empty, or not UTF-8 (a BOM is dropped)."""
+    if len(data) > limit:
+        raise CostModelError(f"{label}: {len(data) / 1e6:,.1f} MB is over the {limit / 1e6:,.1f} MB limit for an upload")
     if not data.strip():
         raise CostModelError(f"{label}: the file is empty")
     try:
@@ -121,7 +120,7 @@ def parse_csv(data: bytes, kind: str, label: str, catalog: Catalog | None = None
     ``catalog`` is accepted as an edit and said so.
     """
     spec = SPECS[kind]
-    text = _text(data, label)
+    text = decoded_text(data, label)
     _refuse_other_delimiters(text, label)
     make = rental_maker(catalog.gpus if catalog is not None else {}) if spec is RENTALS else None
     parsed = parse_rows(text, spec, label, unknown_columns="ignore", cell_check=cell_problem, make=make)
@@ -174,7 +173,7 @@ def parse_scenarios(data: bytes, label: str, catalog: Catalog) -> Upload:
     A scenario is rejected when a field is out of range or names a model, quant, build or API
     offering that ``catalog`` does not hold; ``accepted`` holds ``(name, StudyInputs)`` pairs.
     """
-    doc = read_json(_text(data, label), label)
+    doc = read_json(decoded_text(data, label), label)
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise CostModelError(f'{label}: not a breakeven scenarios file (expected "format": "{EXPORT_FORMAT}")')
     if doc.get("version") != EXPORT_VERSION:
