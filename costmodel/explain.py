@@ -14,6 +14,7 @@ nothing on screen is cut out of a sentence or formatted twice.
 ``billing_words``  a rental's hours billed and worked, its instances and effective hourly price
 ``machine_name``   a build's or a rental's name for a sentence
 ``recommendation`` the study's answer: the cheapest of buy, rent and API, and what would change it
+``usage_words``    a usage export's window: its volume and mix, what it cost and would have cost
 ``stale_prices``   the sentence that flags builds whose price is over six months old
 ``kv_layers_words``  what a model's layers of each kind cache
 =================  ==================================================================
@@ -24,7 +25,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from .breakeven import Comparison, Verdict
@@ -32,22 +33,21 @@ from .glossary import GLOSSARY, unit
 from .schema import BUILD_PRICE_STALE_AFTER_DAYS, Build, Model, Rental
 from .speed import streams_at_floor
 
-if TYPE_CHECKING:  # for the annotation only: recommend builds on study, which builds on this module
+if TYPE_CHECKING:  # for the annotations only: recommend and history build on this module's imports
+    from .history import CostsElsewhere, UsageHistory
     from .recommend import Recommendation
 
 
 def tokens(count: float) -> str:
     """A token count for people: ``50e6`` -> ``'50 M'``, ``2.5e9`` -> ``'2.5 B'``, ``1234`` -> ``'1.23 k'``.
 
-    >>> tokens(50e6), tokens(2.5e9), tokens(128e6), tokens(10e9), tokens(0)
-    ('50 M', '2.5 B', '128 M', '10 B', '0')
+    >>> tokens(50e6), tokens(2.5e9), tokens(128e6), tokens(10e9), tokens(0), tokens(4.34e12)
+    ('50 M', '2.5 B', '128 M', '10 B', '0', '4,340 B')
     """
-    if count >= 1e9:
-        return f"{count / 1e9:,.3g} B"
-    if count >= 1e6:
-        return f"{count / 1e6:,.3g} M"
-    if count >= 1e3:
-        return f"{count / 1e3:,.3g} k"
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if count >= scale:
+            x = count / scale
+            return (f"{x:,.0f}" if x >= 100 else f"{x:.3g}") + f" {suffix}"  # never e-notation
     return f"{count:,.0f}"
 
 
@@ -594,3 +594,61 @@ def recommendation(rec: Recommendation, horizon_months: int, tokens_per_month: f
         n = len(rec.too_slow)
         details.append(f"{n} of the builds and rentals chosen {'is' if n == 1 else 'are'} too slow for each stream")
     return Explanation(headline, tuple(details))
+
+
+def usage_words(history: UsageHistory, costs: CostsElsewhere, names: Mapping[str, str], model_name: str) -> Explanation:
+    """A usage export's window in words: its volume and mix, and what it cost and would have cost.
+
+    ``names`` gives each machine of ``costs.hours`` its name; ``model_name`` is the break-even
+    page's model, the one the machines' hours are for.
+    """
+    h = history
+    days = f"the last {h.window_days} days" if not h.monthly else f"{h.window_first_day:%B %Y}"
+    headline = (
+        f"{days[:1].upper() + days[1:]}: {tokens(h.window_tokens)} tokens, {value('input_share', h.input_share)} "
+        f"input, {value('cached_input_share', h.cached_input_share)} of it read from the cache: "
+        f"{tokens(h.tokens_per_month)} tokens a month, growth {h.monthly_growth:+.1%} a month ({h.growth_note})"
+    )
+    details = []
+    if costs.used_usd is not None:
+        billed = ", ".join(dict.fromkeys(costs.used.values()))
+        text = f"{usd(costs.used_usd)} on the API you used ({billed})"
+        if costs.billed_usd is not None:
+            text += f"; the export says {usd(costs.billed_usd)}"
+        if h.window["cache_write_tokens"] > 0:
+            text += " (cache writes priced as input here; Anthropic bills 5-minute writes at 1.25x)"
+        details.append(text)
+    elif costs.billed_usd is not None:
+        details.append(f"{usd(costs.billed_usd)} as the export says")
+    if costs.target is not None:
+        price_id, cost = costs.target
+        details.append(f"{usd(cost)} on the cheapest {model_name} offering ({price_id})")
+    for machine_id, hours in costs.hours.items():
+        name = names.get(machine_id, machine_id)
+        if hours is None:
+            continue
+        share = hours / (h.window_days * 24.0)
+        more = ": more than one machine's time" if share > 1 else ""
+        details.append(
+            f"{hours:,.0f} hour{'s' if round(hours) != 1 else ''} of the {name} running {model_name} "
+            f"({share:.0%} of the {h.window_days} days' hours{more})"
+        )
+    return Explanation(headline, tuple(details))
+
+
+def growth_warning(history: UsageHistory, horizon_months: int) -> str | None:
+    """A warning when the fitted growth is steep (``STEEP_GROWTH_PER_MONTH``): what it asks by the horizon.
+
+    A few weeks' ramp-up, compounded over five years, asks for more tokens than anyone will send.
+    """
+    from .history import STEEP_GROWTH_PER_MONTH
+
+    g = history.monthly_growth
+    if abs(g) < STEEP_GROWTH_PER_MONTH:
+        return None
+    last = history.tokens_per_month * (1 + g) ** (horizon_months - 1)
+    return (
+        f"The file's trend is {g:+.1%} a month; compounded over a {horizon_months}-month horizon it asks "
+        f"{tokens(last)} tokens in month {horizon_months}. If it will not last, set the growth yourself "
+        "on the break-even page."
+    )

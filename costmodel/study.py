@@ -22,7 +22,7 @@ from pydantic import Field, field_validator, model_validator
 from .breakeven import Comparison, Verdict, compare, volume_curve
 from .catalog import Catalog, lookup
 from .errors import CostModelError
-from .explain import explain, stale_prices
+from .explain import explain, stale_prices, value
 from .explain import tokens as format_tokens
 from .memory import check_fit
 from .pricing import blended_usd_per_mtok
@@ -205,7 +205,7 @@ class Study:
         """The scenario in words, for a chart that must stand alone."""
         s = self.primary(self.first_id).scenario
         u = s.usage
-        cached = f", {u.cached_input_share:.0%} of input cached" if u.cached_input_share else ""
+        cached = f", {value('cached_input_share', u.cached_input_share)} of input cached" if u.cached_input_share else ""
         growth = f", growing {u.monthly_growth:+.0%} a month" if u.monthly_growth else ""
         ages = sorted({p.as_of for p in self.prices if p.as_of is not None})
         prices = ", ".join(
@@ -226,7 +226,7 @@ class Study:
         stale = stale_prices(self.builds, self.as_of)
         return [
             f"{self.model.name} {self.quant.quant} ({self.quant.file_size_gb:,.0f} GB, {s.context_tokens:,}-token context); "
-            f"{format_tokens(u.tokens_per_month)} tokens a month, {u.input_share:.0%} input{cached}{growth}",
+            f"{format_tokens(u.tokens_per_month)} tokens a month, {value('input_share', u.input_share)} input{cached}{growth}",
             f"API: {prices}{as_of}" + ("; " + "; ".join(extras) if extras else ""),
             f"electricity ${s.electricity_usd_per_kwh:.2f}/kWh"
             + (f" x PUE {s.pue:g}" if s.pue != 1 else "")
