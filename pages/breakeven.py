@@ -10,7 +10,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.explain import explain, price_words, rate, rental_price_words, short_names
+from costmodel.explain import explain, growth_warning, price_words, rate, rental_price_words, short_names
 from costmodel.explain import value as figure
 from costmodel.explain import recommendation as recommendation_words
 from costmodel.explain import tokens as format_tokens
@@ -20,7 +20,7 @@ from costmodel.schema import DISCOUNT_RATE_PRESETS, ENGINES, USAGE_PRESETS, Rent
 from costmodel.speed import SPECULATIVE_RANGES
 from costmodel.study import RENTAL_MODE_WORDS, StudyInputs
 from costmodel.tables import offerings_for
-from ui import charts, export, inputs, params, state, tables, text
+from ui import charts, export, inputs, params, state, tables, text, usage
 from ui.guard import run_page
 from ui.text import md, rich
 
@@ -190,6 +190,8 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             format_func=lambda p: f"{p}  ${cm.blended_usd_per_mtok(cat.prices[p], mix):,.2f}/M",
             help=f"{model.name}'s offerings first, cheapest first for your mix; at most {params.MAX_PRICES}.",
         )
+        with st.expander("Your usage from a file: volume and mix"):
+            usage_import()
         st.select_slider(
             "Tokens per month (input + output)",
             params.token_steps(st.session_state["tokens_per_month"]),
@@ -404,6 +406,33 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
     values = {key: st.session_state[key] for key in params.DEFAULTS if key not in params.PER_BUILD}
     values["decode_tok_s"], values["prefill_tok_s"], values["owned_value_usd"] = measured, prefill, owned
     return values
+
+
+def usage_import() -> None:
+    """Upload a usage export; one click puts its volume and mix in the inputs below."""
+    found = usage.read_section("breakeven_usage", paste=False)
+    if found is None:
+        return
+    exported, history = found
+    st.caption(
+        f"{exported.format}, {history.first_day} to {history.last_day}: "
+        f"{figure('tokens_per_month', history.tokens_per_month)} tokens a month, "
+        f"{figure('input_share', history.input_share)} input, "
+        f"{figure('cached_input_share', history.cached_input_share)} of it cached, "
+        f"growth {history.monthly_growth:+.1%} a month"
+        + (f"; {len(exported.problems)} row(s) left out" if exported.problems else "")
+    )
+    steep = growth_warning(history, st.session_state["horizon_months"])
+    if steep:
+        text.warning(steep)
+    st.button(
+        "Use these",
+        on_click=usage.use_here,
+        args=(history, exported.label),
+        key="usage_use_here",
+        help="Sets tokens per month, the input and cached shares and the growth below.",
+    )
+    st.page_link("pages/usage.py", label="What it cost, and would have cost elsewhere", icon=":material/monitoring:")
 
 
 def use_bench(bench: Bench, build_id: str, depth: int) -> None:

@@ -111,7 +111,7 @@ def body() -> None:
     )
     text.caption(
         f"Local: the cost at full use, the build serving its most tokens a month for its whole life, net of resale, "
-        f"at {value('electricity_usd_per_kwh', a.electricity_usd_per_kwh)} and a {usage.input_share:.0%} input mix, "
+        f"at {value('electricity_usd_per_kwh', a.electricity_usd_per_kwh)} and a {value('input_share', usage.input_share)} input mix, "
         f"against {price.price_id} at {value('api_usd_per_mtok', api)} for that mix; "
         f"{tables.MISSING} where the model does not fit. The model needs "
         f"{value('required_gb', frame['required_gb'].min())} on one device at this context (more where it is "

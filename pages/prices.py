@@ -10,6 +10,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
+from costmodel.explain import value
 from costmodel.io.price_sources import fetch_newer, litellm_prices
 from costmodel.io.rows import PRICES, RENTALS, rental_maker
 from costmodel.io.uploads import Upload
@@ -92,7 +93,8 @@ def detail(price: cm.ApiPrice, cat: cm.Catalog, usage: cm.Usage, today: dt.date)
         help="The price of 1 M input plus 1 M output tokens: 2 M tokens.",
     )
     b.metric(
-        f"True price of 1 M tokens at {usage.input_share:.0%} input, {usage.cached_input_share:.0%} cached",
+        f"True price of 1 M tokens at {value('input_share', usage.input_share)} input, "
+        f"{value('cached_input_share', usage.cached_input_share)} cached",
         f"${blend:,.2f}",
         delta=f"{blend / total - 1:+.0%} against the sum",
         delta_color="off",
@@ -228,7 +230,7 @@ def body() -> None:
     if not found.empty:
         top = found.head(25)
         lines = [
-            f"{input_share:.0%} input, {cached:.0%} of input cached; the {len(top)} cheapest of {len(found):,} "
+            f"{value('input_share', input_share)} input, {value('cached_input_share', cached)} of input cached; the {len(top)} cheapest of {len(found):,} "
             f"matching offerings; prices as of {top['as_of'].min()} to {top['as_of'].max()}; made {today}"
         ]
         charts.show(

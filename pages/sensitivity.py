@@ -97,7 +97,7 @@ def body() -> None:
     lines = [
         f"{build.name} against {scenario.price.price_id}: {explain(r).headline}",
         f"{result.model.name} {result.quant.quant}; {format_tokens(scenario.usage.tokens_per_month)} tokens a month, "
-        f"{scenario.usage.input_share:.0%} input; {scenario.horizon_months}-month horizon; made {result.as_of}",
+        f"{value('input_share', scenario.usage.input_share)} input; {scenario.horizon_months}-month horizon; made {result.as_of}",
         terms,
     ]
     text.caption("The scenario is the break-even page's; change it there. " + lines[0])

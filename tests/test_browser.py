@@ -144,3 +144,21 @@ def test_invalid_values_in_the_url_warn_and_fall_back_to_the_defaults(page: Page
 
     defaults = open_view(page.context.new_page(), "/")
     assert chart_specs(page) == chart_specs(defaults)
+
+
+def test_a_ccusage_export_uploaded_in_the_sidebar_sets_the_volume_in_two_clicks(page: Page) -> None:
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parent / "data" / "usage" / "ccusage_daily.json"
+    open_view(page, "/")
+    chart_titled(page, "50 M tokens a month")
+    page.get_by_text("Your usage from a file").click()  # the expander
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(fixture))
+    use = page.get_by_role("button", name="Use these")
+    expect(use).to_be_visible()
+    redraw(page, lambda: use.click())
+    title = " ".join(t.get("name", "") for t in chart_titled(page, "644 M tokens a month, 99.8% input"))
+    assert "API: " in title
+    assert query(page)["tokens_per_month"] == "644057500"
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    screenshot(page, "breakeven-from-usage.png")

@@ -13,6 +13,13 @@ PAGES = (
         "Buy the box, rent it or pay the API: verdicts and charts",
     ),
     (
+        "pages/usage.py",
+        "Your usage",
+        ":material/monitoring:",
+        "usage",
+        "Your volume and mix from a usage export, and what it would have cost elsewhere",
+    ),
+    (
         "pages/hardware.py",
         "Hardware",
         ":material/memory:",

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 import costmodel as cm
+from costmodel.io.rows import Problem
 from costmodel.io.uploads import MAX_UPLOAD_BYTES, Upload
 from ui import text
 
 
-def rejected_table(upload: Upload) -> None:
+def rejected_table(problems: Iterable[Problem]) -> None:
     """The rejected rows: row, column and reason, one line each."""
     frame = pd.DataFrame(
-        [{"row": p.row, "column": p.column or "(row)", "reason": p.reason, "where": p.label} for p in upload.rejected]
+        [{"row": p.row, "column": p.column or "(row)", "reason": p.reason, "where": p.label} for p in problems],
+        columns=["row", "column", "reason", "where"],
     )
     st.dataframe(frame, hide_index=True, width="stretch")
 
@@ -47,7 +49,7 @@ def upload_section(
         text.info(notice)
     if upload.rejected:
         text.warning(f"{len(upload.rejected)} problem(s); the rows below are not added:")
-        rejected_table(upload)
+        rejected_table(upload.rejected)
     if not upload.accepted:
         text.error(f"{file.name}: no valid rows to add")
         return
