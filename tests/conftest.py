@@ -6,6 +6,7 @@ import html
 import os
 import re
 import tempfile
+import uuid
 
 import live_server
 import pytest
@@ -29,6 +30,33 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 @pytest.fixture(scope="session")
 def catalog() -> cm.Catalog:
     return cm.load_catalog()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway PostgreSQL cluster for the session (``team_kit``): a missing server fails, never skips."""
+    from team_kit import running_postgres
+
+    with running_postgres() as (url, pg):
+        yield url, pg
+
+
+@pytest.fixture
+def pg_url(postgres) -> str:
+    """A fresh, empty database of the session's cluster: its SQLAlchemy URL (dropped after the test)."""
+    url, pg = postgres
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    pg.psql(f"CREATE DATABASE {name} OWNER breakeven")
+    yield url.rsplit("/", 1)[0] + f"/{name}"
+    pg.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request, tmp_path) -> str:
+    """Where a store lives, once per backend: an SQLite file, and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "breakeven.sqlite3")
+    return request.getfixturevalue("pg_url")
 
 
 def hand_build(**overrides) -> cm.Build:

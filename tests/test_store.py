@@ -1,4 +1,5 @@
-"""The user's store: scenarios and additions survive restarts, kills, concurrent saves and bad files."""
+"""The store: scenarios and additions survive restarts, kills, concurrent saves and bad files, on both
+backends (an SQLite file, a PostgreSQL database: the same tests run against each)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from costmodel.study import StudyInputs
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(tmp_path / "breakeven.sqlite3")
+def store(store_target) -> Store:
+    return Store(store_target)
 
 
 def test_save_list_load_rename_duplicate_delete(store):
@@ -62,14 +63,16 @@ def test_builds_prices_and_models_round_trip(store, catalog):
     assert store.load(cm.Model)["qwen3-32b"].quants == model.quants
 
 
-def test_reopening_keeps_everything_and_the_schema_version(tmp_path):
-    path = tmp_path / "breakeven.sqlite3"
-    Store(path).save_scenario("kept", StudyInputs())
-    again = Store(path)
+def test_reopening_keeps_everything_and_the_schema_version(store_target):
+    Store(store_target).save_scenario("kept", StudyInputs())
+    again = Store(store_target)
     assert again.load_scenario("kept") == StudyInputs()
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with again._engine.connect() as db:
+        if again.server:
+            assert db.exec_driver_sql("SELECT version FROM breakeven_schema").scalar() == SCHEMA_VERSION
+        else:
+            assert db.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
+            assert db.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_export_and_import_document(store):
@@ -153,8 +156,8 @@ def _save_many(path: str, prefix: str, count: int) -> None:
         store.save_scenario(f"{prefix}-{i}", StudyInputs(tokens_per_month=float(i + 1) * 1e6))
 
 
-def test_two_processes_saving_at_once_lose_nothing(tmp_path):
-    path = str(tmp_path / "breakeven.sqlite3")
+def test_two_processes_saving_at_once_lose_nothing(store_target):
+    path = store_target
     Store(path)
     context = multiprocessing.get_context("fork")
     workers = [context.Process(target=_save_many, args=(path, p, 60)) for p in ("a", "b")]
@@ -167,11 +170,11 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path):
     assert names == {f"{p}-{i}" for p in ("a", "b") for i in range(60)}
 
 
-def test_saves_that_returned_survive_sigkill_at_random_moments(tmp_path):
+def test_saves_that_returned_survive_sigkill_at_random_moments(store_target):
     """A child saves scenarios in a loop and reports each save that returned; it is killed with
-    SIGKILL at a random moment, 100 times. Every reported save must load, and the file must pass
-    ``PRAGMA integrity_check``."""
-    path = str(tmp_path / "breakeven.sqlite3")
+    SIGKILL at a random moment, 100 times. Every reported save must load, and the store must pass
+    its integrity check (SQLite's ``PRAGMA integrity_check``)."""
+    path = store_target
     Store(path)
     rng = random.Random(20261128)
     returned: list[str] = []
