@@ -46,9 +46,13 @@ def seed_inputs(cat: cm.Catalog) -> None:
     """Put the inputs in the widget state: from the URL on a session's first visit, then from the
     store (Streamlit drops a widget's state when its page is left)."""
     if not inputs.seeded():
-        loaded = params.from_url(dict(st.query_params), cat)
-        inputs.remember(loaded.values)
-        st.session_state["_breakeven_notices"] = loaded.notices
+        query = dict(st.query_params)
+        link = query.pop("scenario", None)
+        loaded = params.from_url(query, cat)
+        opened = open_link(link) if link is not None else None
+        chosen = opened if isinstance(opened, params.Loaded) else loaded
+        inputs.remember(chosen.values)
+        st.session_state["_breakeven_notices"] = chosen.notices + ([opened] if isinstance(opened, str) else [])
     stored = inputs.values()
     for key, value in stored.items():
         if key in params.PER_BUILD:
@@ -73,6 +77,21 @@ def seed_inputs(cat: cm.Catalog) -> None:
         if current[key] != st.session_state[key]:
             st.session_state[key] = current[key]
     st.session_state.setdefault("_breakeven_notices", []).extend(notices)
+
+
+def open_link(scenario_id: str) -> params.Loaded | str:
+    """The inputs of the scenario a link names (``?scenario=<id>``), when it is the user's or shared;
+    else why not, in a notice (another user's private one is "not found", as a deleted one)."""
+    store = state.store()
+    if store is None:
+        return f"The link's scenario cannot be opened: saving is off ({state.store_problem()})."
+    try:
+        found = store.scenario(scenario_id)
+    except cm.CostModelError as exc:
+        return f"The link's scenario: {exc}."
+    values = {k: list(v) if isinstance(v, tuple) else v for k, v in found.inputs.model_dump().items()}
+    whose = "yours" if found.owner == store.owner else f"shared by {found.owner}: read-only, save a copy to keep changes"
+    return params.Loaded(values, [f"Opened the scenario {found.name!r} ({whose})."])
 
 
 def follow_the_model(cat: cm.Catalog) -> None:

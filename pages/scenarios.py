@@ -12,9 +12,9 @@ import costmodel as cm
 from costmodel import plots
 from costmodel.explain import explain
 from costmodel.io.uploads import parse_scenarios
-from ui import charts, inputs, params, state, text, uploads
+from ui import auth, charts, inputs, params, state, text, uploads
 from ui.guard import run_page
-from ui.store import ScenarioExists, Store
+from ui.store import SavedScenario, ScenarioExists, Store
 
 
 PENDING = "_scenario_pending_replace"
@@ -61,12 +61,19 @@ def save_section(store: Store) -> None:
             st.rerun()
 
 
-def manage_section(store: Store, saved: list) -> None:
+def owner_words(store: Store, s: SavedScenario) -> str:
+    """Whose a scenario is, for a table: "you", or the owner's e-mail."""
+    return "you" if s.owner == store.owner else s.owner
+
+
+def manage_section(store: Store, saved: list[SavedScenario]) -> None:
     st.subheader("Saved scenarios")
+    team = auth.enabled()
     table = pd.DataFrame(
         [
             {
                 "name": s.name,
+                **({"owner": owner_words(store, s), "shared": "yes" if s.shared else "no"} if team else {}),
                 "model": f"{s.inputs.model_id} {s.inputs.quant}",
                 "builds": len(s.inputs.build_id),
                 "rentals": len(s.inputs.rental_id),
@@ -78,13 +85,28 @@ def manage_section(store: Store, saved: list) -> None:
         ]
     )
     st.dataframe(table, hide_index=True, width="stretch", key="scenarios_table")
-    names = [s.name for s in saved]
-    pick = st.selectbox("Scenario", names, key="scenario_pick")
+    by_id = {s.id: s for s in saved}
+    pick_id = st.selectbox(
+        "Scenario",
+        list(by_id),
+        key="scenario_pick",
+        format_func=lambda i: by_id[i].name + ("" if by_id[i].owner == store.owner else f" (by {by_id[i].owner})"),
+    )
+    chosen = by_id[pick_id]
+    pick = chosen.name
+    mine = chosen.owner == store.owner
+    text.caption(f"A link that opens it on the break-even page (for you, or anyone when shared): ?scenario={chosen.id}")
     a, b, c, d = st.columns(4)
     new_name = b.text_input("New name", key="scenario_new_name", label_visibility="collapsed", placeholder="new name")
     try:
         if a.button("Open in the break-even page", key="scenario_open"):
-            inputs.open_breakeven(store.load_scenario(pick))
+            inputs.open_breakeven(chosen.inputs)
+        if not mine:  # another user's, shared: read-only
+            text.caption(f"Shared by {chosen.owner}: read-only. Save a copy to change it.")
+            if c.button("Save a copy", key="scenario_copy"):
+                store.save_scenario(new_name or f"{pick} (copy)", chosen.inputs)
+                st.rerun()
+            return
         if b.button("Rename", key="scenario_rename"):
             store.rename_scenario(pick, new_name)
             st.rerun()
@@ -94,13 +116,16 @@ def manage_section(store: Store, saved: list) -> None:
         if d.button("Delete", key="scenario_delete", type="secondary"):
             store.delete_scenario(pick)
             st.rerun()
+        if team and a.button("Make private" if chosen.shared else "Share with the team", key="scenario_share"):
+            store.share_scenario(pick, not chosen.shared)
+            st.rerun()
     except cm.CostModelError as exc:
         text.error(exc)
 
 
 def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
     st.subheader("Compare two to four")
-    names = [s.name for s in saved]
+    names = list(dict.fromkeys(s.name for s in saved))
     chosen = st.multiselect("Scenarios", names, default=names[:2], max_selections=4, key="scenario_compare")
     if len(chosen) < 2:
         st.info("Pick two to four scenarios.")
@@ -145,7 +170,7 @@ def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
 
 def exchange_section(store: Store, saved: list, cat: cm.Catalog) -> None:
     st.subheader("Export and import")
-    names = [s.name for s in saved]
+    names = [s.name for s in saved if s.owner == store.owner]
     a, b = st.columns(2)
     one = a.selectbox("Export one", names, key="scenario_export_pick") if names else None
     if one:
@@ -196,7 +221,7 @@ def body() -> None:
     if store is None:
         text.error(f"Scenarios cannot be saved: {state.store_problem()}")
         return
-    text.caption(f"Kept in {store.path}")
+    text.caption(f"Kept in {store.where}" + (f", as {store.owner}" if store.owner else ""))
     save_section(store)
     try:
         saved = store.scenarios()

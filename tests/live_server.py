@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,10 +57,15 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(
-    env: dict[str, str] | None = None, timeout_s: float = 60.0, script: Path = ROOT / "app.py"
+    env: dict[str, str] | None = None,
+    timeout_s: float = 60.0,
+    script: Path = ROOT / "app.py",
+    port: int | None = None,
+    extra_args: Sequence[str] = (),
 ) -> Iterator[str]:
-    """Start ``script`` (the app by default) on a free port; yield its base URL; stop it by its own PID."""
-    port = free_port()
+    """Start ``script`` (the app by default) on ``port`` (a free one by default) with ``extra_args`` (e.g.
+    ``--secrets.files``); yield its base URL; stop it by its own PID."""
+    port = port or free_port()
     cmd = [
         sys.executable,
         "-m",
@@ -77,6 +82,7 @@ def running_app(
         "false",
         "--server.fileWatcherType",
         "none",
+        *extra_args,
     ]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server can never block on a full pipe
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log)

@@ -52,8 +52,10 @@ def run() -> None:
         st.Page(path, title=title, icon=icon, url_path=url, default=(i == 0), help=help_text)
         for i, (path, title, icon, url, help_text) in enumerate(PAGES)
     ]
-    page = st.navigation(pages)
-    from ui import state
+    from ui import auth, state
 
+    auth.require()  # with sign-in on, no page runs before the user has signed in
+    page = st.navigation(pages)
+    auth.user_box()
     state.storage_banner()
     page.run()

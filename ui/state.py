@@ -1,7 +1,8 @@
 """The catalogue the pages work with: ``data/`` plus what the user added, kept in their store.
 
-Builds, prices and models added in the browser are written to the user's SQLite store
-(``ui.store``) and read back when a session starts. When the store cannot be opened (a
+Builds, prices, models and rentals added in the browser are written to the store (``ui.store``:
+the user's SQLite file, or the team's PostgreSQL) and read back when a session starts: the user's
+own, and those the team shares. When the store cannot be opened (a
 corrupt or foreign file at its path), the app keeps working with ``data/`` and this session's
 additions, and says once that saving is off and why.
 """
@@ -15,8 +16,8 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel.io.catalog import with_snapshot
-from ui.store import MAX_ADDED, Store, StoreError, default_path
-from ui import text
+from ui import auth, text
+from ui.store import MAX_ADDED, Store, StoreError, default_target
 
 CUSTOM_BUILDS = "custom_builds"
 CUSTOM_PRICES = "custom_prices"
@@ -36,20 +37,26 @@ def base_catalog() -> cm.Catalog:
 
 
 @st.cache_resource(show_spinner=False)
-def _open(path: str) -> Store:
-    """The store at ``path``, opened once per server; a failure is not cached (the next session tries again)."""
-    return Store(path)
+def _open(target: str) -> Store:
+    """The store at ``target``, opened once per server; a failure is not cached (the next session tries
+    again, so a database that was down at start is found once it is up)."""
+    return Store(target)
+
+
+def target() -> str:
+    """Where the store is: the team's database (secrets, then ``BREAKEVEN_DATABASE_URL``), else the file."""
+    return auth.database_url() or str(default_target())
 
 
 def _opened() -> Store | StoreError:
     try:
-        return _open(str(default_path()))
+        return _open(target()).as_owner(auth.owner())
     except StoreError as exc:
         return exc
 
 
 def store() -> Store | None:
-    """The user's store, or None when it cannot be used (``store_problem`` says why)."""
+    """This user's view of the store, or None when it cannot be used (``store_problem`` says why)."""
     opened = _opened()
     return opened if isinstance(opened, Store) and store_problem() is None else None
 
@@ -82,7 +89,8 @@ def custom(kind: str) -> dict:
 
 
 def save(kind: str, *objects: cm.Build | cm.ApiPrice | cm.Model | cm.Rental) -> str | None:
-    """Add or replace builds, prices, models or rentals for this session and in the store (one transaction).
+    """Add or replace builds, prices, models or rentals for this session and in the store (one transaction),
+    shared with the team when the session's "share what I add" box is ticked.
 
     Returns why they could not be saved for later sessions, or None.
     """
@@ -98,7 +106,7 @@ def save(kind: str, *objects: cm.Build | cm.ApiPrice | cm.Model | cm.Rental) -> 
     problem = store_problem()
     if saved is not None:
         try:
-            saved.save(*objects)
+            saved.save(*objects, shared=bool(st.session_state.get(auth.SHARE_ADDITIONS)))
         except StoreError as exc:
             problem = str(exc)
     for obj in objects:
@@ -173,6 +181,9 @@ def storage_banner() -> None:
     st.session_state["_storage_banner_shown"] = True
     problem = store_problem()
     if problem:
-        text.warning(f"Saving is off for this session: {problem}. The catalogue in data/ works as usual.")
+        text.warning(
+            f"Saving is off for this session: {problem}. The catalogue in data/ works as usual (read only); "
+            "a new session tries the store again."
+        )
     for warning in st.session_state.get("store_warnings", []):
         text.warning(f"A saved item could not be read: {warning}")
