@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Many users at once: 20 real browser sessions changing the break-even page against one server.
 
-    .venv/bin/python bench/load.py [--sessions 20] [--duration 60]
+    .venv/bin/python bench/load.py [--sessions 20] [--duration 60] [--team N]
 
 Starts the dashboard once (``tests/live_server.running_app``: one Streamlit server on a free
 loopback port) and opens ``--sessions`` browser sessions against it, each loading the break-even
@@ -38,6 +38,13 @@ over the run: the server, the browser, Playwright (its driver and this script) a
 process on the machine, in total and per redraw, against the core-seconds the machine offered.
 Server and browsers share the machine, so the browsers' drawing counts against the server.
 The goal: zero errors and a 95th percentile under 2 s on a 2-core machine.
+
+``--team N`` runs the same load twice in one run: first against one server as above, then against
+N replicas behind HAProxy (``tests/team_kit.running_team``: a throwaway PostgreSQL cluster, N
+Streamlit replicas with its URL in ``BREAKEVEN_DATABASE_URL``, HAProxy pinning each browser
+context to a replica by the SERVERID cookie), and ends with the two side by side: sessions,
+errors, the 95th percentile of the time to redraw and the server's CPU per redraw (the replicas'
+together; HAProxy's and PostgreSQL's beside it). Both setups share the machine with the browser.
 """
 
 from __future__ import annotations
@@ -230,9 +237,14 @@ async def session(browser, base: str, run: Run) -> None:
             run.error(f"reload failed: {type(exc).__name__}")
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU time (user + system) of this process's descendants by role, and the machine's busy time."""
+def cpu_seconds(roots: dict[int, str] | None = None) -> dict[str, float]:
+    """CPU time (user + system) of this process's descendants by role, and the machine's busy time.
+
+    ``roots`` adds process trees that are not descendants, by their root's PID: PostgreSQL's
+    postmaster (``pg_ctl`` leaves it to init) as ``"database"``, counting its ended children too.
+    """
     tick = os.sysconf("SC_CLK_TCK")
+    roots = roots or {}
     parent, cpu, cmd = {}, {}, {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -245,15 +257,22 @@ def cpu_seconds() -> dict[str, float]:
         fields = stat[stat.rindex(")") + 2 :].split()
         pid, name = int(entry), stat[stat.index("(") + 1 : stat.rindex(")")]
         parent[pid], cpu[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+        if pid in roots:  # and its children that have ended (PostgreSQL's backends of closed connections)
+            cpu[pid] += (int(fields[13]) + int(fields[14])) / tick
         cmd[pid] = cmdline or name  # an exiting process has no command line left
     me, totals = os.getpid(), Counter()
     for pid in cpu:
         ancestor = pid
-        while ancestor in parent and ancestor != me:
+        while ancestor in parent and ancestor != me and ancestor not in roots:
             ancestor = parent[ancestor]
+        if ancestor in roots:
+            totals[roots[ancestor]] += cpu[pid]
+            continue
         if ancestor != me and pid != me:
             continue  # not started by this run
-        if "streamlit" in cmd[pid] and pid != me:
+        if "haproxy" in cmd[pid]:
+            totals["proxy"] += cpu[pid]
+        elif "streamlit" in cmd[pid] and pid != me:
             totals["server"] += cpu[pid]
         elif "chromium" in cmd[pid]:
             totals["browser"] += cpu[pid]
@@ -266,39 +285,48 @@ def cpu_seconds() -> dict[str, float]:
     return dict(totals)
 
 
-async def main_async(sessions: int, duration_s: float) -> tuple[Run, float, dict[str, float]]:
+async def main_async(
+    sessions: int, duration_s: float, base: str | None = None, roots: dict[int, str] | None = None
+) -> tuple[Run, float, dict[str, float]]:
+    """The load against ``base``, or against a server of its own (``running_app``) when None."""
     from playwright.async_api import async_playwright
 
+    if base is None:
+        with running_app() as own:
+            return await main_async(sessions, duration_s, own)
     run = Run(sessions)
-    with running_app() as base:
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(**launch_args())
-            browser.on("disconnected", lambda _: run.error("browser disconnected"))
-            tasks = [asyncio.create_task(session(browser, base, run)) for _ in range(sessions)]
-            await run.ready.wait()
-            cpu_before, start = cpu_seconds(), time.monotonic()
-            run.deadline, run.running = start + duration_s, True
-            await asyncio.gather(*tasks)
-            elapsed, cpu_after = time.monotonic() - start, cpu_seconds()
-            run.running = False
-            await browser.close()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(**launch_args())
+        browser.on("disconnected", lambda _: run.error("browser disconnected"))
+        tasks = [asyncio.create_task(session(browser, base, run)) for _ in range(sessions)]
+        await run.ready.wait()
+        cpu_before, start = cpu_seconds(roots), time.monotonic()
+        run.deadline, run.running = start + duration_s, True
+        await asyncio.gather(*tasks)
+        elapsed, cpu_after = time.monotonic() - start, cpu_seconds(roots)
+        run.running = False
+        await browser.close()
     cpu = {role: cpu_after.get(role, 0.0) - cpu_before.get(role, 0.0) for role in cpu_after}
     return run, elapsed, cpu
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of changes (default 60)")
-    args = parser.parse_args()
+def team_run(replicas: int, sessions: int, duration_s: float) -> tuple[Run, float, dict[str, float]]:
+    """The same load through HAProxy to ``replicas`` replicas sharing a throwaway PostgreSQL."""
+    from team_kit import running_team
 
-    run, elapsed, cpu = asyncio.run(main_async(args.sessions, args.duration))
+    with running_team(replicas=replicas) as team:
+        roots = {team.postgres.pid(): "database"}
+        return asyncio.run(main_async(sessions, duration_s, team.url, roots))
+
+
+def report(sessions: int, duration_s: float, run: Run, elapsed: float, cpu: dict[str, float]) -> dict:
+    """Print one setup's figures; return the ones the side-by-side table shows."""
     ms = np.asarray(run.times_ms)
     n_errors = sum(run.errors.values())
     breakdown = ", ".join(f"{kind}: {n}" for kind, n in run.errors.most_common()) or "none"
     loads = f"each page drawn in a median {np.median(run.load_s):.1f} s" if run.load_s else "no page drawn"
-    print(f"sessions            {args.sessions} ({len(run.load_s)} loaded, {run.loads_at_once} at a time; {loads})")
-    print(f"duration            {args.duration:.0f} s of changes, {elapsed:.1f} s until the last one finished")
+    print(f"sessions            {sessions} ({len(run.load_s)} loaded, {run.loads_at_once} at a time; {loads})")
+    print(f"duration            {duration_s:.0f} s of changes, {elapsed:.1f} s until the last one finished")
     print(f"total redraws       {ms.size}")
     print(f"errors              {n_errors} ({breakdown})")
     if run.unprompted:
@@ -313,11 +341,41 @@ def main() -> None:
     cpu["other processes"] = cpu.pop("machine", 0.0) - sum(cpu.values())
     cores = os.cpu_count() or 1
     print(f"CPU over the run    {sum(cpu.values()):.1f} of {cores * elapsed:.1f} core-seconds ({cores} cores) busy:")
-    for role in ("server", "browser", "Playwright driver", "other processes"):
+    roles = ("server", "proxy", "database", "browser", "Playwright driver", "other processes")
+    for role in (r for r in roles if r in cpu):
         per_redraw = f"{1000 * cpu.get(role, 0.0) / ms.size:5.0f} ms a redraw" if ms.size else ""
         print(f"  {role:18s}{cpu.get(role, 0.0):6.1f} s {per_redraw}")
     met = n_errors == 0 and p95 < GOAL_P95_MS
     print(f"goal (0 errors, p95 < {GOAL_P95_MS} ms): {'met' if met else 'missed'}")
+    per_redraw = {role: 1000 * cpu.get(role, 0.0) / ms.size if ms.size else float("nan") for role in roles}
+    return {"loaded": len(run.load_s), "errors": n_errors, "p95": p95, "redraws": int(ms.size), **per_redraw}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of changes (default 60)")
+    parser.add_argument(
+        "--team", type=int, metavar="N", help="also run the load against N replicas behind HAProxy, after one server"
+    )
+    args = parser.parse_args()
+
+    if not args.team:
+        report(args.sessions, args.duration, *asyncio.run(main_async(args.sessions, args.duration)))
+        return
+    figures = {}
+    for label, measure in (
+        ("1 server", lambda: asyncio.run(main_async(args.sessions, args.duration))),
+        (f"{args.team} replicas behind HAProxy", lambda: team_run(args.team, args.sessions, args.duration)),
+    ):
+        print(f"\n=== {label} ===", flush=True)
+        figures[label] = report(args.sessions, args.duration, *measure())
+    print("\n=== side by side ===")
+    print(f"{'setup':30s}{'sessions':>10s}{'errors':>8s}{'redraws':>9s}{'p95 redraw':>12s}  server CPU a redraw")
+    for label, f in figures.items():
+        extra = f" (+ HAProxy {f['proxy']:.0f} ms, PostgreSQL {f['database']:.0f} ms)" if label != "1 server" else ""
+        loaded, p95 = f"{f['loaded']}/{args.sessions}", f"{f['p95']:.0f} ms"
+        print(f"{label:30s}{loaded:>10s}{f['errors']:>8d}{f['redraws']:>9d}{p95:>12s}  {f['server']:5.0f} ms{extra}")
 
 
 if __name__ == "__main__":
