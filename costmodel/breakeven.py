@@ -456,11 +456,16 @@ def volume_curve(
     )
 
 
-def flat_costs(scenario: Scenario, speeds: Throughput, volumes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def flat_costs(
+    scenario: Scenario, speeds: Throughput, volumes: np.ndarray, boxes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Local and API cost per million tokens at flat monthly ``volumes`` [USD/Mtok], one draw of the
     engine per volume (the numbers of ``volume_curve``): each side over the horizon, over the tokens
-    asked with each month's at its discount, as ``compare`` counts them."""
+    asked with each month's at its discount, as ``compare`` counts them. ``boxes`` gives a bought
+    build's number of boxes per draw (the scenario's by default)."""
     values = {**base_values(scenario, speeds), "tokens_per_month": volumes}
+    if boxes is not None:
+        values["boxes"] = boxes
     sim = simulate(_flat(scenario), values, speeds.prefill_tok_s, n=volumes.size)
     tokens = sim.tokens_weight
     return sim.local_net_usd[:, -1] / tokens * TOKENS_PER_MTOK, sim.api_usd[:, -1] / tokens * TOKENS_PER_MTOK

@@ -134,7 +134,7 @@ def local_prefill_tok_s(prefill_tok_s, prefix_cache_hit: float | None, cached_in
 
 def _owning(s: Scenario, col: Mapping[str, np.ndarray], load_h: np.ndarray, horizon: int):
     """A bought machine's monthly flows, running costs and value if sold, for hours at load ``load_h``."""
-    b, boxes = s.build, s.boxes
+    b, boxes = s.build, col["boxes"]
     powered = powered_hours_per_month(col["hours_per_day"])
     capex = col["capex_usd"] * col["dual_use_share"] * boxes  # the machines' price charged to LLM work
     electricity = boxes * electricity_usd(
@@ -199,7 +199,7 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
     # a rented machine is up whenever it is asked for; a bought one is powered hours_per_day
     on_hours = HOURS_PER_DAY if b.rented else col["hours_per_day"]
     usable = usable_hours_per_month(on_hours, busy, s.peak_to_average)  # hours one machine can work
-    units = MOST_INSTANCES if b.rented else s.boxes  # the most machines that share the load
+    units = MOST_INSTANCES if b.rented else col["boxes"]  # the most machines that share the load
     runnable = "decode_tok_s" in col and prefill_tok_s is not None
     if runnable:
         decode = col["decode_tok_s"] * col["speculative_speedup"]

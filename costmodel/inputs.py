@@ -153,6 +153,8 @@ _ROWS = (
     ),
     Input("discount_rate_per_year", "cost of capital", ("discount_rate_per_year",), Assumptions, in_tornado="nonzero"),
     Input("pue", "PUE (cooling)", ("pue",), Assumptions, applies=bought),
+    # identical boxes bought: a draw may buy another number (the recommendation weighs 1 to 8 at once)
+    Input("boxes", "boxes bought", ("boxes",), Assumptions, in_tornado=False, applies=bought),
     Input("setup_usd", "setup cost", ("setup_usd",), Assumptions, in_tornado="nonzero", applies=bought),
     Input(
         "maintenance_share_per_year",

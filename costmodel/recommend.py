@@ -30,14 +30,12 @@ import pandas as pd
 from .breakeven import Comparison, Verdict, compare, flat_costs
 from .explain import machine_name, short_name
 from .inputs import varied
-from .study import Study
+from .study import Study, volume_grid
 
 #: the most boxes of one build the recommendation considers buying
 MOST_BOXES = 8
-#: the flat volumes ``cheapest_by_volume`` tries [tokens/month]: the break-even page's slider's span
-VOLUME_SPAN = (1e6, 1e10)
-#: volumes of the first grid (40 a decade), and of the finer grid within a step where the cheapest changes
-GRID_POINTS, FINE_POINTS = 161, 65
+#: volumes of the finer grid within a step of the study's grid (``study.volume_grid``) where the cheapest changes
+FINE_POINTS = 65
 
 Kind = Literal["api", "build", "rent"]
 
@@ -224,31 +222,36 @@ def _evaluators(study: Study, price_id: str) -> dict[tuple[Kind, str, str], Eval
         if r.verdict == Verdict.DOES_NOT_FIT or r.too_slow:
             continue
         kind: Kind = "rent" if m.rented else "build"
-        out[(kind, m.machine_id, machine_name(m))] = _machine_evaluator(r)
+        out[(kind, m.machine_id, machine_name(m))] = _machine_evaluator(r, study)
     return out
 
 
-def _machine_evaluator(r: Comparison) -> Evaluator:
+def _machine_evaluator(r: Comparison, study: Study) -> Evaluator:
     """A machine's cost per million tokens at flat volumes: as chosen (a build short of capacity as its
     hybrid), or for a build the boxes that serve the volume where they cost less (as ``recommend``
-    weighs them at the study's volume)."""
+    weighs them at the study's volume). Every number of boxes is one draw of the same engine run."""
     s, speeds = r.scenario, r.throughput
     per_box = r.capacity_tok_per_month / s.boxes
 
+    grid = volume_grid()
+
+    def as_chosen(volumes: np.ndarray) -> np.ndarray:
+        if volumes.shape == grid.shape and np.array_equal(volumes, grid):  # the study's own curve, made once
+            return study.volume_curve(s.build.machine_id)["local_usd_per_mtok"].to_numpy(copy=True)
+        return flat_costs(s, speeds, volumes)[0]
+
     def cost(volumes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        best = flat_costs(s, speeds, volumes)[0].copy()
         boxes = np.full(volumes.size, float(s.boxes))
-        if not s.build.rented:
-            wanted = np.array([boxes_for(r, v) or 0 for v in volumes])
-            for n in sorted(set(wanted.tolist()) - {0}):
-                if n <= s.boxes:
-                    continue
-                at = wanted == n
-                theirs = flat_costs(s.model_copy(update={"boxes": n}), speeds, volumes[at])[0]
-                boxes[at] = np.where(theirs < best[at], n, boxes[at])
-                best[at] = np.minimum(best[at], theirs)
-            return best, boxes, volumes > per_box * boxes * (1 + 1e-12)
-        return best, boxes, volumes > r.capacity_tok_per_month * (1 + 1e-12)
+        if s.build.rented:
+            return as_chosen(volumes), boxes, volumes > r.capacity_tok_per_month * (1 + 1e-12)
+        wanted = np.array([boxes_for(r, v) or 0 for v in volumes], dtype=float)
+        more = wanted > s.boxes  # where more boxes than chosen serve the volume: one run for all of them
+        best = as_chosen(volumes)
+        theirs = flat_costs(s, speeds, volumes[more], boxes=wanted[more])[0] if more.any() else best[more]
+        cheaper = theirs < best[more]
+        best[more] = np.where(cheaper, theirs, best[more])
+        boxes[more] = np.where(cheaper, wanted[more], boxes[more])
+        return best, boxes, volumes > per_box * boxes * (1 + 1e-12)
 
     return cost
 
@@ -276,7 +279,7 @@ def cheapest(study: Study, price_id: str | None = None) -> Cheapest:
     price_id = price_id or study.primary_price.price_id
     evaluators = _evaluators(study, price_id)
     keys = list(evaluators)
-    grid = np.geomspace(*VOLUME_SPAN, GRID_POINTS)
+    grid = volume_grid()
     three = [evaluators[k](grid) for k in keys]
     costs = np.vstack([c for c, _, _ in three])
     boxes = np.vstack([n for _, n, _ in three])

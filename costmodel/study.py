@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Annotated
 
+import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
@@ -53,6 +54,16 @@ DEFAULT_PRICES = ("zai/glm-5.2", "avian/z-ai/glm-5.2")
 #: a study's rentals by default: the cheapest community offer and the cheapest on-demand offer of
 #: ``data/rentals.csv`` whose GPUs hold the article's 2-bit GLM 5.2 (a test keeps them so)
 DEFAULT_RENTALS: tuple[str, ...] = ("runpod-a100-80gb-sxm-x4-community", "hyperstack-rtx-pro-6000-server-x4-ondemand")
+#: the flat monthly volumes a study is costed at by volume: the chart of cost per million tokens and
+#: the cheapest way at each volume [tokens/month], 40 a decade over the volume slider's span
+VOLUME_SPAN, VOLUME_POINTS = (1e6, 1e10), 161
+
+
+def volume_grid() -> np.ndarray:
+    """``VOLUME_POINTS`` volumes spaced evenly in log from 1 M to 10 B tokens a month."""
+    return np.geomspace(*VOLUME_SPAN, VOLUME_POINTS)
+
+
 #: what one study may compare at most
 MAX_BUILDS, MAX_PRICES, MAX_RENTALS = 24, 8, 8
 #: the longest name of a saved study
@@ -90,6 +101,8 @@ class Study:
     results: Mapping[tuple[str, str], Comparison]
     as_of: dt.date
     rentals: tuple[Rental, ...] = ()
+    #: each machine's flat-volume curve, made on first use (``volume_curve``)
+    _flat: dict[str, pd.DataFrame] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def machines(self) -> tuple[Machine, ...]:
@@ -173,9 +186,12 @@ class Study:
             )
         return pd.concat(frames, ignore_index=True)
 
-    def volume_curve(self, machine_id: str, points: int = 100) -> pd.DataFrame:
-        """Cost per million tokens against flat monthly volume, 1 M to 10 B, for one machine that fits."""
-        return volume_curve(self.primary(machine_id), points=points)
+    def volume_curve(self, machine_id: str) -> pd.DataFrame:
+        """Cost per million tokens at the flat volumes of ``volume_grid()`` (1 M to 10 B), for one machine
+        that fits; computed once per study (the chart and the cheapest way by volume share it)."""
+        if machine_id not in self._flat:
+            self._flat[machine_id] = volume_curve(self.primary(machine_id), volumes=volume_grid())
+        return self._flat[machine_id]
 
     def volume_curves(
         self, min_tok_per_month: float = 1e6, max_tok_per_month: float = 1e10, points: int = 120

@@ -418,6 +418,7 @@ SHIFTED = {
     "operator_hours_per_month": 5.0,
     "operator_usd_per_hour": 40.0,
     "rental_price": 1.3,
+    "boxes": 3,
     "busy_hours_per_day": 9.0,
     "rental_starts_per_day": 6.0,
 }

@@ -171,7 +171,7 @@ def cost_per_mtok(
     for build in study.machines:
         if study.primary(build.machine_id).verdict == Verdict.DOES_NOT_FIT:
             continue
-        line = study.volume_curve(build.machine_id)
+        line = study.volume_curve(build.machine_id)  # the grid the cheapest way by volume is found on
         colour = colours.get(build.machine_id, PALETTE[0])
         label = _label(build, names)
         inside, beyond = line[line["within_capacity"]], line[~line["within_capacity"]]
