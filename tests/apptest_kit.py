@@ -31,6 +31,18 @@ def switch(page: str, query: dict[str, str] | None = None) -> AppTest:
     return app(query, page)
 
 
+def open_inputs(at: AppTest, group: str) -> AppTest:
+    """Pick one of the break-even sidebar's groups of inputs (``ui.breakeven.GROUPS``), so its widgets are drawn."""
+    at.pills(key="more_inputs").set_value(group).run()
+    return at
+
+
+def summary_table(at: AppTest):
+    """The break-even page's table of every machine against every API, drawn when its toggle is on."""
+    at.toggle(key="show_summary").set_value(True).run()
+    return at.dataframe[0]
+
+
 def ok(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert not at.error, [plain(e.value) for e in at.error]

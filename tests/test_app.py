@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from apptest_kit import app, figure, ok, switch, traces
+from apptest_kit import app, figure, ok, open_inputs, summary_table, switch, traces
 from conftest import chart_text, save_form
 
 import costmodel as cm
@@ -130,6 +130,8 @@ def test_url_parameters_set_the_widgets():
     assert at.slider(key="input_share").value == 0.5
     assert at.number_input(key="electricity_usd_per_kwh").value == 0.3
     assert at.multiselect(key="build_id").value == ["rtx3090-x12", "h100x8-node"]
+    assert "Decode 25.0 tok/s (measured" in " ".join(plain(m.value) for m in at.markdown)
+    open_inputs(at, "Memory and speeds")  # the measured speeds are drawn when their group is picked
     assert at.number_input(key="decode_tok_s:rtx3090-x12").value == 25
     assert "Decode 25.0 tok/s (measured" in " ".join(plain(m.value) for m in at.markdown)
     assert not at.warning
@@ -194,10 +196,10 @@ def test_one_build_against_ten():
     ten = ",".join(list(cm.load_catalog().builds)[:10])
     at = app({"build_id": ten, "price_id": "zai/glm-5.2,openai/gpt-5.5", "rental_id": ""})
     ok(at)
-    assert len(at.dataframe[0].value) == 20  # every build against both APIs
+    assert len(summary_table(at).value) == 20  # every build against both APIs
     at = app({"build_id": "rtx3090-256gb-offload"})
     ok(at)
-    assert len(at.dataframe[0].value) == (1 + 2) * 2  # it and the two default rentals, against two offerings
+    assert len(summary_table(at).value) == (1 + 2) * 2  # it and the two default rentals, against two offerings
 
 
 def test_no_build_picked_asks_for_one():

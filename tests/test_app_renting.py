@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from apptest_kit import app, figure, ok, plain, switch, traces
+from apptest_kit import app, figure, ok, open_inputs, plain, switch, traces
 from conftest import chart_text
 
 import costmodel as cm
@@ -57,6 +57,7 @@ def test_billing_always_on_costs_a_rental_more_than_scaling_to_zero():
     name = cm.load_catalog().rentals[DEFAULT_RENTALS[0]].name
     at = app()
     more = float(re.search(r"\$([\d,]+) more over 60 months", card(at, name)).group(1).replace(",", ""))
+    open_inputs(at, "Renting")
     at.selectbox(key="rental_mode").set_value("always-on").run()
     ok(at)
     always = float(re.search(r"\$([\d,]+) more over 60 months", card(at, name)).group(1).replace(",", ""))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_kit import app, figure, ok, shown_table, switch, texts, traces
+from apptest_kit import app, figure, ok, open_inputs, shown_table, summary_table, switch, texts, traces
 from conftest import chart_text
 
 import costmodel as cm
@@ -143,7 +143,7 @@ def test_changing_the_model_switches_the_offerings_to_its_own_and_says_so():
 
 
 def test_a_measured_speed_above_the_physical_ceiling_is_flagged():
-    at = app()
+    at = open_inputs(app(), "Memory and speeds")
     at.number_input(key=f"decode_tok_s:{MAC}").set_value(70.0).run()  # the ceiling is about 60 tok/s
     ok(at)
     text = card(at, "Mac Studio M3 Ultra 256 GB")
@@ -200,7 +200,7 @@ def test_never_is_said_only_for_the_volume_asked():
 
 def test_the_summary_names_each_build_as_the_legends_do():
     at = app()
-    table = shown_table(at.dataframe[0])
+    table = shown_table(summary_table(at))
     legend = {t["name"] for t in figure(at, 1)["data"] if t.get("showlegend", True)}
     rentals = {r.name for r in cm.load_catalog().rentals.values()}
     shown = set(table["Build or rental"])

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apptest_kit import app, texts
+from apptest_kit import app, open_inputs, texts
 from faults import KINDS, damage, tmpfs
-from conftest import click, hand_build, hand_price, hand_scenario
+from conftest import chart_text, click, hand_build, hand_price, hand_scenario
 from hostile import HOSTILE, NAMES, raw_markers
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -395,13 +395,14 @@ def _build_row(i: int) -> list:
 def test_a_model_with_a_shorter_context_clamps_it_with_a_notice(home):
     at = app({"model_id": "llama-2-7b", "quant": "Q4_K_M"})
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert at.number_input(key="context_tokens").value == 4096
     assert any("at most 4,096 tokens" in plain(w.value) for w in at.warning)
     assert len(at.get("plotly_chart")) == 2
+    assert "4,096-token context" in chart_text(json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"])
+    assert open_inputs(at, "Memory and speeds").number_input(key="context_tokens").value == 4096
 
 
 def test_changing_to_a_shorter_context_model_in_the_sidebar_clamps_too(home):
-    at = app()
+    at = open_inputs(app(), "Memory and speeds")
     at.selectbox(key="model_id").set_value("llama-2-7b").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.number_input(key="context_tokens").value == 4096

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from apptest_kit import app, ok
+from apptest_kit import app, ok, open_inputs
 from conftest import hand_build, hand_model, hand_quant
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -196,7 +196,7 @@ def test_a_catalogue_measurement_on_the_build_makes_its_speed_calibrated(catalog
 
 
 def test_a_pasted_llama_bench_run_makes_the_build_measured():
-    at = app()
+    at = open_inputs(app(), "Memory and speeds")
     at.text_area(key="bench_text").set_value((BENCH / "readme_rtx4080.json").read_text()).run()
     ok(at)
     at.selectbox(key="bench_build").set_value("mac-studio-m3-ultra-256gb").run()
@@ -209,7 +209,7 @@ def test_a_pasted_llama_bench_run_makes_the_build_measured():
 
 
 def test_a_bad_paste_is_a_warning_not_a_traceback():
-    at = app()
+    at = open_inputs(app(), "Memory and speeds")
     at.text_area(key="bench_text").set_value("| test | t/s |\n|---|---|\n| tg128 | fast |").run()
     ok(at)
     assert any("row 3, t/s: 'fast' is not a number" in plain(w.value) for w in at.warning)

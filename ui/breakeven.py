@@ -1,4 +1,10 @@
-"""Break-even: buy the box or pay the API? Inputs in the sidebar and the URL, verdicts, two charts."""
+"""The break-even page: buy the box, rent it, or pay the API? Inputs in the sidebar and the URL, the
+answer, a card per machine, two charts.
+
+The page's script (``pages/breakeven.py``) only calls ``body``: this module is imported once per
+server, so a rerun runs the page without compiling it again, and its cached ``view`` can be filled
+before the first visitor comes (``ui.warm``).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +27,6 @@ from costmodel.speed import SPECULATIVE_RANGES
 from costmodel.study import RENTAL_MODE_WORDS, StudyInputs
 from costmodel.tables import offerings_for
 from ui import charts, export, inputs, params, state, tables, text, usage
-from ui.guard import run_page
 from ui.text import md, rich
 
 
@@ -54,7 +59,10 @@ def seed_inputs(cat: cm.Catalog) -> None:
         inputs.remember(chosen.values)
         st.session_state["_breakeven_notices"] = chosen.notices + ([opened] if isinstance(opened, str) else [])
     stored = inputs.values()
+    hidden = hidden_keys()  # a group not drawn keeps its values in ``stored``, not in widgets
     for key, value in stored.items():
+        if key in hidden:
+            continue
         if key in params.PER_BUILD:
             for build_id, number in value.items():
                 st.session_state.setdefault(f"{key}:{build_id}", number)
@@ -69,12 +77,15 @@ def seed_inputs(cat: cm.Catalog) -> None:
             st.session_state[key] = kept or ([i for i in params.DEFAULTS[key] if i in known] if key != "rental_id" else [])
     follow_the_model(cat)
     current = {
-        key: st.session_state[key] for key in ("model_id", "build_id", "price_id", "rental_id", "context_tokens")
+        key: st.session_state.get(key, stored[key])
+        for key in ("model_id", "build_id", "price_id", "rental_id", "context_tokens")
     }
     current.update({field: {} for field in params.PER_BUILD})
     notices = params.clamp(current, cat)  # e.g. a model with a shorter context than the one set
     for key in ("build_id", "price_id", "rental_id", "context_tokens"):
-        if current[key] != st.session_state[key]:
+        if key in hidden and current[key] != stored[key]:
+            inputs.remember({**stored, key: current[key]})
+        elif key not in hidden and current[key] != st.session_state[key]:
             st.session_state[key] = current[key]
     st.session_state.setdefault("_breakeven_notices", []).extend(notices)
 
@@ -122,17 +133,27 @@ def follow_the_model(cat: cm.Catalog) -> None:
         )
 
 
-def rental_options(cat: cm.Catalog, model: cm.Model, quant: str) -> list[str]:
-    """Every rental: those whose GPUs hold the model's quant first, cheapest first; then the rest by price."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def rental_options(_cat: cm.Catalog, catalog_key: str, model_id: str, quant: str) -> dict[str, str]:
+    """Every rental, labelled with its hourly price: those whose GPUs hold the model's quant first,
+    cheapest first; then the rest by price (computed once per catalogue, model and quant)."""
+    model = _cat.models[model_id]
     q = model.quants.get(quant) or next(iter(model.quants.values()))
-    holds = {r: cm.check_fit(cat.rentals[r], model, q).placement == "gpu" for r in cat.rentals}
-    return sorted(cat.rentals, key=lambda r: (not holds[r], cat.rentals[r].usd_per_hour, r))
+    holds = {r: cm.check_fit(_cat.rentals[r], model, q).placement == "gpu" for r in _cat.rentals}
+    order = sorted(_cat.rentals, key=lambda r: (not holds[r], _cat.rentals[r].usd_per_hour, r))
+    return {r: f"{_cat.rentals[r].name}  {figure('usd_per_hour', _cat.rentals[r].usd_per_hour)}" for r in order}
 
 
-def price_options(cat: cm.Catalog, model_id: str, usage: cm.Usage) -> list[str]:
-    """Every offering: the model's first, cheapest first for the mix, then the rest by id."""
-    serving = [p.price_id for p in offerings_for(cat.prices.values(), model_id, usage)]
-    return serving + sorted(set(cat.prices) - set(serving))
+@st.cache_data(show_spinner=False, max_entries=32)
+def price_options(
+    _cat: cm.Catalog, catalog_key: str, model_id: str, input_share: float, cached_input_share: float
+) -> dict[str, str]:
+    """Every offering, labelled with its price for the mix: the model's first, cheapest first, then the
+    rest by id (computed once per catalogue, model and mix: two thousand labels are not made each rerun)."""
+    usage = cm.Usage(tokens_per_month=1, input_share=input_share, cached_input_share=cached_input_share)
+    serving = [p.price_id for p in offerings_for(_cat.prices.values(), model_id, usage)]
+    order = serving + sorted(set(_cat.prices) - set(serving))
+    return {p: f"{p}  ${cm.blended_usd_per_mtok(_cat.prices[p], usage):,.2f}/M" for p in order}
 
 
 OWN_SHARES = "(your own shares)"
@@ -151,6 +172,234 @@ def preset_of_shares() -> str:
     pattern's name beside shares that are not its own."""
     shares = (st.session_state["input_share"], st.session_state["cached_input_share"])
     return next((label for label, i, c, _ in USAGE_PRESETS if (i, c) == shares), OWN_SHARES)
+
+
+def team_inputs(cat: cm.Catalog, model: cm.Model) -> None:
+    """Streams at once, office hours, peaks, boxes, the prefix cache and speculative decoding."""
+    bounds = params.widget_range
+    a, b = st.columns(2)
+    a.number_input(
+        "Streams at once",
+        **bounds("concurrency"),
+        key="concurrency",
+        help="Users or agents served at the same time; each keeps its own KV cache of the context.",
+    )
+    b.number_input(
+        "Each at least [tok/s]",
+        **bounds("min_stream_tok_s"),
+        value=None,
+        key="min_stream_tok_s",
+        placeholder="no floor",
+        help="A box slower than this for each stream is too slow for the team.",
+    )
+    st.slider("Hours a day the work comes", **bounds("busy_hours_per_day"), key="busy_hours_per_day")
+    a, b = st.columns(2)
+    a.number_input(
+        "Peak over average",
+        **bounds("peak_to_average"),
+        key="peak_to_average",
+        format="%.1f",
+        help="The busiest hour's demand over the busy hours' average: a box sized for the average "
+        "falls behind at the peak.",
+    )
+    b.number_input("Boxes", **bounds("boxes"), key="boxes", help="Identical boxes bought.")
+    a, b = st.columns(2)
+    a.number_input(
+        "Prefix-cache hit",
+        **bounds("prefix_cache_hit"),
+        value=None,
+        key="prefix_cache_hit",
+        placeholder="= cached share",
+        format="%.2f",
+        help="Share of input the local engine has cached and does not prefill again; "
+        "empty: the usage's cached share of input.",
+    )
+    b.number_input(
+        "Speculative decoding [x]",
+        **bounds("speculative_speedup"),
+        key="speculative_speedup",
+        format="%.2f",
+        help="1 is off. Published: "
+        + "; ".join(f"{what}: {low:g}-{high:g}x" for what, low, high in SPECULATIVE_RANGES),
+    )
+
+
+def renting_inputs(cat: cm.Catalog, model: cm.Model) -> None:
+    """How a rental's hours are billed."""
+    bounds = params.widget_range
+    st.selectbox(
+        "Billed",
+        RENTAL_MODES,
+        key="rental_mode",
+        format_func=lambda m: RENTAL_MODE_WORDS[m],
+        help="Always on: every hour of the month. On for the busy hours: the hours a day the work comes "
+        "(Team and load), started before them each day. Scale to zero: started when work comes, stopped "
+        "after it. A reserved offer bills every hour whatever this says.",
+    )
+    a, b = st.columns(2)
+    a.number_input(
+        "Starts a day",
+        **bounds("rental_starts_per_day"),
+        key="rental_starts_per_day",
+        format="%.1f",
+        help="Scale to zero: each start loads the weights again (its time is billed).",
+    )
+    b.number_input(
+        "Up after the last request [min]",
+        **bounds("rental_idle_minutes"),
+        key="rental_idle_minutes",
+        format="%.0f",
+    )
+
+
+def money_inputs(cat: cm.Catalog, model: cm.Model) -> None:
+    """The cost of capital, setup, upkeep, cooling and operator time."""
+    bounds = params.widget_range
+    st.number_input(
+        "Cost of capital [per year]",
+        **bounds("discount_rate_per_year"),
+        key="discount_rate_per_year",
+        format="%.3f",
+        help="What money spent on the box up front could have earned. "
+        + "; ".join(f"{rate:.3g}: {label}" for label, rate in DISCOUNT_RATE_PRESETS),
+    )
+    st.checkbox("Count both sides in today's money (discounted)", key="discounted")
+    st.number_input(
+        "Setup, no resale [USD]",
+        **bounds("setup_usd"),
+        key="setup_usd",
+        format="%.0f",
+        help="Installation, shipping, a new circuit: paid once, worth nothing on resale.",
+    )
+    st.number_input(
+        "Maintenance [share of capex a year]",
+        **bounds("maintenance_share_per_year"),
+        key="maintenance_share_per_year",
+        format="%.2f",
+    )
+    st.number_input(
+        "Upkeep [USD/month]",
+        **bounds("maintenance_usd_per_month"),
+        key="maintenance_usd_per_month",
+        format="%.0f",
+    )
+    st.number_input(
+        "PUE: cooling and power delivery [x electricity]",
+        **bounds("pue"),
+        key="pue",
+        format="%.2f",
+        help="1.0 at home; about 1.2-1.6 in a server room.",
+    )
+    a, b = st.columns(2)
+    a.number_input("Operator [h/month]", **bounds("operator_hours_per_month"), key="operator_hours_per_month")
+    b.number_input("Operator [USD/h]", **bounds("operator_usd_per_hour"), key="operator_usd_per_hour")
+
+
+def memory_inputs(cat: cm.Catalog, model: cm.Model) -> dict[str, dict[str, float]]:
+    """Context, the memory cap, the engine, how full the context is, and measured speeds per machine."""
+    bounds = params.widget_range
+    context = bounds("context_tokens")
+    st.number_input(
+        "Context length [tokens]",
+        min_value=min(context["min_value"], model.max_context_tokens),
+        max_value=min(context["max_value"], model.max_context_tokens),
+        step=context["step"],
+        key="context_tokens",
+    )
+    st.checkbox("Raise the GPU memory cap of unified-memory Macs", key="raise_gpu_memory_cap")
+    st.selectbox(
+        "Engine",
+        ENGINES,
+        key="engine",
+        help="Where the measured points show engines apart: MLX on Apple silicon, vLLM, ik_llama.cpp, "
+        "KTransformers; Ollama runs llama.cpp.",
+    )
+    st.slider(
+        "Context filled on average while decoding",
+        **bounds("filled_context_share"),
+        key="filled_context_share",
+        format="%.2f",
+        help="Decode slows as the context fills; a conversation grows from empty to the limit (0.5).",
+    )
+    bench_input(cat)
+    st.caption("Measured speeds per build [tok/s]: decode, then prefill; empty uses the estimate.")
+    measured, prefill = {}, {}
+    for build_id in [*st.session_state["build_id"], *st.session_state["rental_id"]]:
+        left, right = st.columns(2)
+        value = left.number_input(
+            md(cat.machine(build_id).name),
+            **params.measured_speed_range(),
+            value=None,
+            key=f"decode_tok_s:{build_id}",
+            placeholder="estimated",
+        )
+        if value:
+            measured[build_id] = float(value)
+        value = right.number_input(
+            "Prefill",
+            **params.measured_speed_range("prefill_tok_s"),
+            value=None,
+            key=f"prefill_tok_s:{build_id}",
+            placeholder="estimated",
+        )
+        if value:
+            prefill[build_id] = float(value)
+    return {"decode_tok_s": measured, "prefill_tok_s": prefill}
+
+
+def owned_inputs(cat: cm.Catalog, model: cm.Model) -> dict[str, dict[str, float]]:
+    """What a box owned already would sell for today, per build."""
+    st.caption(
+        "What it would sell for today [USD]: the comparison then counts that sale given up, not a purchase."
+    )
+    owned = {}
+    for build_id in st.session_state["build_id"]:
+        value = st.number_input(
+            md(cat.builds[build_id].name),
+            **params.widget_range("owned_value_usd", cm.Scenario),
+            value=None,
+            key=f"owned_value_usd:{build_id}",
+            placeholder="buy it new",
+        )
+        if value is not None:
+            owned[build_id] = float(value)
+    return {"owned_value_usd": owned}
+
+
+#: the sidebar's groups of inputs beyond the first ones, each drawn only while it is picked (a rerun
+#: of the page draws a few widgets, not fifty): what draws it, and the inputs it holds
+GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "Team and load": (
+        team_inputs,
+        ("concurrency", "min_stream_tok_s", "busy_hours_per_day", "peak_to_average", "boxes", "prefix_cache_hit",
+         "speculative_speedup"),
+    ),
+    "Renting": (renting_inputs, ("rental_mode", "rental_starts_per_day", "rental_idle_minutes")),
+    "Money": (
+        money_inputs,
+        ("discount_rate_per_year", "discounted", "setup_usd", "maintenance_share_per_year",
+         "maintenance_usd_per_month", "pue", "operator_hours_per_month", "operator_usd_per_hour"),
+    ),
+    "Memory and speeds": (
+        memory_inputs,
+        ("context_tokens", "raise_gpu_memory_cap", "engine", "filled_context_share", "decode_tok_s", "prefill_tok_s"),
+    ),
+    "A box you own": (owned_inputs, ("owned_value_usd",)),
+}  # fmt: skip
+#: the widget key of the group picked
+MORE = "more_inputs"
+
+
+def shown_group() -> str | None:
+    """The group of inputs the sidebar draws in this run, if any."""
+    picked = st.session_state.get(MORE)
+    return picked if picked in GROUPS else None
+
+
+def hidden_keys() -> set[str]:
+    """The inputs of the groups not drawn in this run: their values are the ones remembered."""
+    shown = shown_group()
+    return {key for name, (_, keys) in GROUPS.items() if name != shown for key in keys}
 
 
 def sidebar(cat: cm.Catalog) -> dict[str, Any]:
@@ -183,30 +432,29 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             filter_mode="contains",
             help=f"At most {params.MAX_BUILDS}.",
         )
+        rentals = rental_options(cat, state.fingerprint(), model_id, st.session_state["quant"])
         st.multiselect(
             "Rentals to compare",
-            rental_options(cat, model, st.session_state["quant"]),
+            list(rentals),
             key="rental_id",
-            format_func=lambda r: f"{cat.rentals[r].name}  {figure('usd_per_hour', cat.rentals[r].usd_per_hour)}",
+            format_func=rentals.__getitem__,
             max_selections=params.MAX_RENTALS,
             select_all=False,
             filter_mode="contains",
             help=f"GPUs rented by the hour; those that hold {model.name} first, cheapest first. "
             f"At most {params.MAX_RENTALS}. Add your own quote on the Prices page.",
         )
-        mix = cm.Usage(
-            tokens_per_month=1,
-            input_share=st.session_state["input_share"],
-            cached_input_share=st.session_state["cached_input_share"],
+        offerings = price_options(
+            cat, state.fingerprint(), model_id, st.session_state["input_share"], st.session_state["cached_input_share"]
         )
         st.multiselect(
             "API offerings",
-            price_options(cat, model_id, mix),
+            list(offerings),
             key="price_id",
             max_selections=params.MAX_PRICES,
             select_all=False,
             filter_mode="contains",
-            format_func=lambda p: f"{p}  ${cm.blended_usd_per_mtok(cat.prices[p], mix):,.2f}/M",
+            format_func=offerings.__getitem__,
             help=f"{model.name}'s offerings first, cheapest first for your mix; at most {params.MAX_PRICES}.",
         )
         with st.expander("Your usage from a file: volume and mix"):
@@ -251,179 +499,23 @@ def sidebar(cat: cm.Catalog) -> dict[str, Any]:
             key="quality_adjusted",
             help="A quant keeping 82% of the quality produces 1/0.82 = 1.22 tokens per API token (retries).",
         )
-        with st.expander("Team and load: streams at once, office hours, more boxes"):
-            a, b = st.columns(2)
-            a.number_input(
-                "Streams at once",
-                **bounds("concurrency"),
-                key="concurrency",
-                help="Users or agents served at the same time; each keeps its own KV cache of the context.",
-            )
-            b.number_input(
-                "Each at least [tok/s]",
-                **bounds("min_stream_tok_s"),
-                value=None,
-                key="min_stream_tok_s",
-                placeholder="no floor",
-                help="A box slower than this for each stream is too slow for the team.",
-            )
-            st.slider("Hours a day the work comes", **bounds("busy_hours_per_day"), key="busy_hours_per_day")
-            a, b = st.columns(2)
-            a.number_input(
-                "Peak over average",
-                **bounds("peak_to_average"),
-                key="peak_to_average",
-                format="%.1f",
-                help="The busiest hour's demand over the busy hours' average: a box sized for the average "
-                "falls behind at the peak.",
-            )
-            b.number_input("Boxes", **bounds("boxes"), key="boxes", help="Identical boxes bought.")
-            a, b = st.columns(2)
-            a.number_input(
-                "Prefix-cache hit",
-                **bounds("prefix_cache_hit"),
-                value=None,
-                key="prefix_cache_hit",
-                placeholder="= cached share",
-                format="%.2f",
-                help="Share of input the local engine has cached and does not prefill again; "
-                "empty: the usage's cached share of input.",
-            )
-            b.number_input(
-                "Speculative decoding [x]",
-                **bounds("speculative_speedup"),
-                key="speculative_speedup",
-                format="%.2f",
-                help="1 is off. Published: "
-                + "; ".join(f"{what}: {low:g}-{high:g}x" for what, low, high in SPECULATIVE_RANGES),
-            )
-        with st.expander("Renting: how the hours are billed"):
-            st.selectbox(
-                "Billed",
-                RENTAL_MODES,
-                key="rental_mode",
-                format_func=lambda m: RENTAL_MODE_WORDS[m],
-                help="Always on: every hour of the month. On for the busy hours: the hours a day the work comes "
-                "(Team and load), started before them each day. Scale to zero: started when work comes, stopped "
-                "after it. A reserved offer bills every hour whatever this says.",
-            )
-            a, b = st.columns(2)
-            a.number_input(
-                "Starts a day",
-                **bounds("rental_starts_per_day"),
-                key="rental_starts_per_day",
-                format="%.1f",
-                help="Scale to zero: each start loads the weights again (its time is billed).",
-            )
-            b.number_input(
-                "Up after the last request [min]",
-                **bounds("rental_idle_minutes"),
-                key="rental_idle_minutes",
-                format="%.0f",
-            )
-        with st.expander("Money: cost of capital, setup, upkeep"):
-            st.number_input(
-                "Cost of capital [per year]",
-                **bounds("discount_rate_per_year"),
-                key="discount_rate_per_year",
-                format="%.3f",
-                help="What money spent on the box up front could have earned. "
-                + "; ".join(f"{rate:.3g}: {label}" for label, rate in DISCOUNT_RATE_PRESETS),
-            )
-            st.checkbox("Count both sides in today's money (discounted)", key="discounted")
-            st.number_input(
-                "Setup, no resale [USD]",
-                **bounds("setup_usd"),
-                key="setup_usd",
-                format="%.0f",
-                help="Installation, shipping, a new circuit: paid once, worth nothing on resale.",
-            )
-            st.number_input(
-                "Maintenance [share of capex a year]",
-                **bounds("maintenance_share_per_year"),
-                key="maintenance_share_per_year",
-                format="%.2f",
-            )
-            st.number_input(
-                "Upkeep [USD/month]",
-                **bounds("maintenance_usd_per_month"),
-                key="maintenance_usd_per_month",
-                format="%.0f",
-            )
-            st.number_input(
-                "PUE: cooling and power delivery [x electricity]",
-                **bounds("pue"),
-                key="pue",
-                format="%.2f",
-                help="1.0 at home; about 1.2-1.6 in a server room.",
-            )
-            a, b = st.columns(2)
-            a.number_input("Operator [h/month]", **bounds("operator_hours_per_month"), key="operator_hours_per_month")
-            b.number_input("Operator [USD/h]", **bounds("operator_usd_per_hour"), key="operator_usd_per_hour")
-        with st.expander("Memory and measured speeds"):
-            context = bounds("context_tokens")
-            st.number_input(
-                "Context length [tokens]",
-                min_value=min(context["min_value"], model.max_context_tokens),
-                max_value=min(context["max_value"], model.max_context_tokens),
-                step=context["step"],
-                key="context_tokens",
-            )
-            st.checkbox("Raise the GPU memory cap of unified-memory Macs", key="raise_gpu_memory_cap")
-            st.selectbox(
-                "Engine",
-                ENGINES,
-                key="engine",
-                help="Where the measured points show engines apart: MLX on Apple silicon, vLLM, ik_llama.cpp, "
-                "KTransformers; Ollama runs llama.cpp.",
-            )
-            st.slider(
-                "Context filled on average while decoding",
-                **bounds("filled_context_share"),
-                key="filled_context_share",
-                format="%.2f",
-                help="Decode slows as the context fills; a conversation grows from empty to the limit (0.5).",
-            )
-            bench_input(cat)
-            st.caption("Measured speeds per build [tok/s]: decode, then prefill; empty uses the estimate.")
-            measured, prefill = {}, {}
-            for build_id in [*st.session_state["build_id"], *st.session_state["rental_id"]]:
-                left, right = st.columns(2)
-                value = left.number_input(
-                    md(cat.machine(build_id).name),
-                    **params.measured_speed_range(),
-                    value=None,
-                    key=f"decode_tok_s:{build_id}",
-                    placeholder="estimated",
-                )
-                if value:
-                    measured[build_id] = float(value)
-                value = right.number_input(
-                    "Prefill",
-                    **params.measured_speed_range("prefill_tok_s"),
-                    value=None,
-                    key=f"prefill_tok_s:{build_id}",
-                    placeholder="estimated",
-                )
-                if value:
-                    prefill[build_id] = float(value)
-        with st.expander("A box you own already"):
-            st.caption(
-                "What it would sell for today [USD]: the comparison then counts that sale given up, not a purchase."
-            )
-            owned = {}
-            for build_id in st.session_state["build_id"]:
-                value = st.number_input(
-                    md(cat.builds[build_id].name),
-                    **params.widget_range("owned_value_usd", cm.Scenario),
-                    value=None,
-                    key=f"owned_value_usd:{build_id}",
-                    placeholder="buy it new",
-                )
-                if value is not None:
-                    owned[build_id] = float(value)
-    values = {key: st.session_state[key] for key in params.DEFAULTS if key not in params.PER_BUILD}
-    values["decode_tok_s"], values["prefill_tok_s"], values["owned_value_usd"] = measured, prefill, owned
+        st.pills(
+            "More inputs",
+            list(GROUPS),
+            key=MORE,
+            help="Team and load, renting, money, memory and measured speeds, a box you own already: "
+            "one group at a time. Their values hold while they are hidden.",
+        )
+        extra: dict[str, dict[str, float]] = {}
+        group = shown_group()
+        if group is not None:
+            with st.container(border=True):
+                extra = GROUPS[group][0](cat, model) or {}
+    stored = inputs.values()
+    machines = {*st.session_state["build_id"], *st.session_state["rental_id"]}
+    values = {key: st.session_state.get(key, stored[key]) for key in params.DEFAULTS if key not in params.PER_BUILD}
+    for field in params.PER_BUILD:  # drawn in this run, or as remembered for the machines still compared
+        values[field] = extra.get(field, {b: v for b, v in stored.get(field, {}).items() if b in machines})
     return values
 
 
@@ -626,15 +718,12 @@ def body() -> None:
     charts.show(cumulative, f"{slug}-cumulative", key="chart_cumulative")
     charts.show(per_mtok, f"{slug}-per-mtok", key="chart_per_mtok")
 
-    st.subheader("Every build and rental against every API")
-    summary = result.summary
-    names = plots.legend_names(machines)
-    tables.show(
-        summary.assign(build_id=[names[b] for b in summary["build_id"]]),
-        "summary_table",
-        rename={"build_id": "Build or rental", "api_usd_per_mtok": "API today [USD/Mtok]"},
-    )
+    if st.toggle("Every build and rental against every API: the table", key="show_summary"):
+        summary = result.summary  # drawn when asked for: a table is the page's heaviest element to draw
+        names = plots.legend_names(machines)
+        tables.show(
+            summary.assign(build_id=[names[b] for b in summary["build_id"]]),
+            "summary_table",
+            rename={"build_id": "Build or rental", "api_usd_per_mtok": "API today [USD/Mtok]"},
+        )
     export.downloads(result, slug, {"cumulative": cumulative, "per-mtok": per_mtok})
-
-
-run_page(body)
