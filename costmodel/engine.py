@@ -315,13 +315,10 @@ def crossings(savings: np.ndarray) -> tuple[tuple[float, bool], ...]:
     [(0.0, True), (1.667, False), (3.25, True)]
     """
     row = np.asarray(savings, dtype=float).ravel()
-    out = []
-    ahead = False
-    for m in range(1, row.size):
-        now = row[m] > 0
-        if now != ahead:
-            s0, s1 = row[m - 1], row[m]
-            at = (m - 1) + (-s0 / (s1 - s0) if s1 != s0 else 0.0)
-            out.append((float(max(at, 0.0)), bool(now)))
-            ahead = now
-    return tuple(out)
+    ahead = row > 0
+    ahead[:1] = False  # month 0: behind, whatever the sign
+    month = np.nonzero(ahead[1:] != ahead[:-1])[0] + 1  # where the side changes
+    s0, s1 = row[month - 1], row[month]
+    step = np.divide(-s0, s1 - s0, out=np.zeros_like(s0), where=s1 != s0)
+    at = np.maximum(month - 1 + step, 0.0)
+    return tuple(zip(at.tolist(), ahead[month].tolist(), strict=True))

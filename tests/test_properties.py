@@ -169,3 +169,18 @@ def test_fit_speed_and_compare_agree_on_whether_the_model_fits(scenario, dtype, 
     else:
         with pytest.raises(cm.CostModelError, match="does not fit"):
             cm.estimate_speed(b, m, q, context, **options)
+
+
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=80))
+def test_crossings_alternate_and_each_lies_where_the_savings_change_sign(row):
+    from costmodel.engine import crossings
+
+    found = crossings(np.array(row))
+    sides = [ahead for _, ahead in found]
+    assert sides == [i % 2 == 0 for i in range(len(sides))]  # ahead, behind, ahead, ...
+    months = [m for m, _ in found]
+    assert months == sorted(months) and all(0 <= m <= len(row) - 1 for m in months)
+    side = [False] + [v > 0 for v in row[1:]]  # month 0 counts as behind
+    assert len(found) == sum(a != b for a, b in zip(side, side[1:]))
+    for m, ahead in found:  # the sign is the new side's at the end of the month the change falls in
+        assert (row[min(math.floor(m) + 1, len(row) - 1)] > 0) == ahead or m == math.floor(m)
