@@ -718,12 +718,19 @@ def body() -> None:
     charts.show(cumulative, f"{slug}-cumulative", key="chart_cumulative")
     charts.show(per_mtok, f"{slug}-per-mtok", key="chart_per_mtok")
 
+    below_the_charts(result, slug, {"cumulative": cumulative, "per-mtok": per_mtok})
+
+
+@st.fragment
+def below_the_charts(result: cm.Study, slug: str, figures: dict[str, dict]) -> None:
+    """The table of every machine against every API (when opened) and the downloads: opening the
+    table or rendering the PNGs reruns this part alone, not the page's sums and charts."""
     if st.toggle("Every build and rental against every API: the table", key="show_summary"):
         summary = result.summary  # drawn when asked for: a table is the page's heaviest element to draw
-        names = plots.legend_names(machines)
+        names = plots.legend_names(result.machines)
         tables.show(
             summary.assign(build_id=[names[b] for b in summary["build_id"]]),
             "summary_table",
             rename={"build_id": "Build or rental", "api_usd_per_mtok": "API today [USD/Mtok]"},
         )
-    export.downloads(result, slug, {"cumulative": cumulative, "per-mtok": per_mtok})
+    export.downloads(result, slug, figures)
