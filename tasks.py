@@ -97,14 +97,13 @@ def cmd_run(extra: list[str]) -> None:
     shown = "localhost" if warning is None else address
     print(f"breakeven: starting the dashboard at http://{shown}:{port}", flush=True)
     os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
+    from ui.serve import command  # stdlib only: the app served with its first view warmed
+
     os.execv(
         str(PY),
-        [
+        command(
             str(PY),
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
+            ROOT / "app.py",
             "--server.address",
             address,
             "--server.port",
@@ -114,7 +113,7 @@ def cmd_run(extra: list[str]) -> None:
             "--browser.gatherUsageStats",
             "false",
             *extra,
-        ],
+        ),
     )
 
 

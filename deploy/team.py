@@ -63,6 +63,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ui.serve import command as serve_command
+
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 DATABASE = "breakeven"  # the role and the database the app uses
@@ -538,7 +540,7 @@ def write_secrets(path: Path, cookie_secret: str | None = None) -> Path:
 
 @dataclass
 class Replica:
-    """One ``streamlit run app.py`` on 127.0.0.1:port, logging to ``log``."""
+    """One server of app.py (``ui.serve``) on 127.0.0.1:port, logging to ``log``."""
 
     name: str
     port: int
@@ -599,10 +601,10 @@ def start_replicas(
     replicas = []
     for i, port in enumerate(ports[:n], start=1):
         name = f"r{i}"
-        cmd = [python or venv_python(), "-m", "streamlit", "run", str(ROOT / "app.py"),
-               "--server.headless", "true", "--server.port", str(port), "--server.address", LOOPBACK,
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-               "--secrets.files", str(secrets_file)]  # fmt: skip
+        cmd = serve_command(python or venv_python(), ROOT / "app.py",
+                            "--server.headless", "true", "--server.port", str(port), "--server.address", LOOPBACK,
+                            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+                            "--secrets.files", str(secrets_file))  # fmt: skip
         env = {**os.environ, DATABASE_URL_ENV: database_url, HOME_ENV: str(home), "BREAKEVEN_REPLICA": name}
         replicas.append(Replica(name, port, run_dir / f"replica-{name}.log", cmd, env))
     try:

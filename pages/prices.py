@@ -3,6 +3,8 @@ every rental's hourly price and age, and a quote of your own."""
 
 from __future__ import annotations
 
+import ui.warmed  # noqa: F401  first: waits for the server's warm-up imports (ui/serve.py)
+
 import datetime as dt
 
 import pandas as pd

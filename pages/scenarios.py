@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ui.warmed  # noqa: F401  first: waits for the server's warm-up imports (ui/serve.py)
+
 import datetime as dt
 import json
 

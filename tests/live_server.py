@@ -20,6 +20,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the benchmarks put only tests/ on the path
+    sys.path.insert(0, str(ROOT))
+
+from ui import serve  # noqa: E402  (standard library only)
+
 CHROMIUM = os.environ.get("BREAKEVEN_CHROMIUM", "/usr/bin/chromium")
 #: a plotly chart that plotly.js has drawn (plotly.js 3 has no `.plot` group)
 CHART_DRAWN = '[data-testid="stPlotlyChart"] .main-svg g.trace'
@@ -66,12 +71,9 @@ def running_app(
     """Start ``script`` (the app by default) on ``port`` (a free one by default) with ``extra_args`` (e.g.
     ``--secrets.files``); yield its base URL; stop it by its own PID."""
     port = port or free_port()
-    cmd = [
+    cmd = serve.command(
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
+        script,
         "--server.headless",
         "true",
         "--server.port",
@@ -83,7 +85,7 @@ def running_app(
         "--server.fileWatcherType",
         "none",
         *extra_args,
-    ]
+    )
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server can never block on a full pipe
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"

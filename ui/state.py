@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 
 import streamlit as st
+from pydantic import BaseModel
 
 import costmodel as cm
 from costmodel.io.catalog import with_snapshot
@@ -128,20 +130,26 @@ def use_snapshot(snapshot: object) -> None:
     st.session_state.pop(_FINGERPRINT, None)
 
 
+def catalogue_key(customs: Mapping[str, Mapping[str, BaseModel]], fetched: object | None = None) -> str:
+    """A cache key for a catalogue: a hash of the user's builds, prices, models and rentals
+    (``customs``: kind -> id -> row) and of the snapshot fetched (``fetched``, or None for the
+    bundled one). The catalogue as shipped, with nothing added, is ``catalogue_key({})``."""
+    digest = hashlib.sha256()
+    for kind in (CUSTOM_BUILDS, CUSTOM_PRICES, CUSTOM_MODELS, CUSTOM_RENTALS):
+        for key, obj in sorted(customs.get(kind, {}).items()):
+            digest.update(f"{kind}\0{key}\0".encode())
+            digest.update(obj.model_dump_json().encode())
+    if fetched is not None:
+        digest.update(f"snapshot\0{fetched.version}\0{len(fetched.prices)}".encode())
+    return digest.hexdigest()[:24]
+
+
 def fingerprint() -> str:
-    """A cache key for the catalogue this session sees: a hash of the user's builds, prices and
-    models and of the snapshot in use. Two sessions with the same additions share cached views;
-    a session whose additions differ never sees another's."""
+    """The ``catalogue_key`` of the catalogue this session sees. Two sessions with the same additions
+    share cached views; a session whose additions differ never sees another's."""
     if _FINGERPRINT not in st.session_state:
-        digest = hashlib.sha256()
-        for kind in (CUSTOM_BUILDS, CUSTOM_PRICES, CUSTOM_MODELS, CUSTOM_RENTALS):
-            for key, obj in sorted(custom(kind).items()):
-                digest.update(f"{kind}\0{key}\0".encode())
-                digest.update(obj.model_dump_json().encode())
-        fetched = st.session_state.get(FETCHED_SNAPSHOT)
-        if fetched is not None:
-            digest.update(f"snapshot\0{fetched.version}\0{len(fetched.prices)}".encode())
-        st.session_state[_FINGERPRINT] = digest.hexdigest()[:24]
+        customs = {kind: custom(kind) for kind in (CUSTOM_BUILDS, CUSTOM_PRICES, CUSTOM_MODELS, CUSTOM_RENTALS)}
+        st.session_state[_FINGERPRINT] = catalogue_key(customs, st.session_state.get(FETCHED_SNAPSHOT))
     return st.session_state[_FINGERPRINT]
 
 
