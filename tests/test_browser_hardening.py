@@ -94,7 +94,7 @@ def test_hostile_names_and_links_show_as_text_on_every_page(page: Page, hostile_
     )
     open_view(page, link)
     expect(page.locator(WARNING).first).to_be_visible()
-    page.get_by_text("Memory and measured speeds").click()  # the measured-speed inputs are labelled by build name
+    page.get_by_role("radio", name="Memory and speeds").click()  # the measured-speed inputs are labelled by build name
     page.wait_for_selector(IDLE)
     assert_nothing_injected(page, outside)
     shown = page_text(page)
