@@ -272,7 +272,7 @@ def cpu_seconds(roots: dict[int, str] | None = None) -> dict[str, float]:
             continue  # not started by this run
         if "haproxy" in cmd[pid]:
             totals["proxy"] += cpu[pid]
-        elif "streamlit" in cmd[pid] and pid != me:
+        elif ("streamlit" in cmd[pid] or "ui.serve" in cmd[pid]) and pid != me:  # tasks.py run: python -m ui.serve
             totals["server"] += cpu[pid]
         elif "chromium" in cmd[pid]:
             totals["browser"] += cpu[pid]

@@ -73,15 +73,12 @@ def redraw_ms(page, usd_per_kwh: float) -> float:
     return float(elapsed)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
-
+def measure(runs: int) -> dict[str, list[float]]:
+    """ms from Enter to the redrawn chart: ``new`` and ``seen`` prices on the break-even page, and the bare page."""
     from playwright.sync_api import sync_playwright
 
     seen = (0.40, 0.45)  # computed during the warm-up, then alternated: cache hits
-    new = [0.16 + 0.01 * i for i in range(args.runs)]  # each computed once
+    new = [0.16 + 0.01 * i for i in range(runs)]  # each computed once
     times: dict[str, list[float]] = {"new": [], "seen": [], "bare": []}
     with running_app() as app, running_app(script=BARE_PAGE) as bare, sync_playwright() as p:
         browser = p.chromium.launch(**launch_args())
@@ -95,7 +92,14 @@ def main() -> None:
             times["seen"].append(redraw_ms(app_page, seen[i % 2]))
             times["bare"].append(redraw_ms(bare_page, value))
         browser.close()
+    return times
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    times = measure(args.runs)
     rows = [
         ("break-even page, a price not seen before", times["new"]),
         ("break-even page, a price seen before (cached)", times["seen"]),
