@@ -320,5 +320,6 @@ def crossings(savings: np.ndarray) -> tuple[tuple[float, bool], ...]:
     month = np.nonzero(ahead[1:] != ahead[:-1])[0] + 1  # where the side changes
     s0, s1 = row[month - 1], row[month]
     step = np.divide(-s0, s1 - s0, out=np.zeros_like(s0), where=s1 != s0)
-    at = np.maximum(month - 1 + step, 0.0)
+    step[(s0 > 0) & (s1 > 0)] = 0.0  # ahead at month 0 already: from month 0 on
+    at = month - 1 + np.clip(step, 0.0, 1.0)  # within the month the side changes in
     return tuple(zip(at.tolist(), ahead[month].tolist(), strict=True))
