@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 import uuid
+from pathlib import Path
 
 import live_server
 import pytest
@@ -25,6 +26,15 @@ settings.register_profile("ci", parent=settings.get_profile("default"), derandom
 # a long hunt for counter-examples, run by hand: HYPOTHESIS_PROFILE=thorough
 settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A store of the test's own (``$BREAKEVEN_HOME``): what one test saves never reaches another's
+    sessions, whose catalogue (and cache key) would then differ."""
+    monkeypatch.setenv("BREAKEVEN_HOME", str(tmp_path))
+    monkeypatch.delenv("BREAKEVEN_DATABASE_URL", raising=False)
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

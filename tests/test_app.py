@@ -18,10 +18,7 @@ from ui import params
 from ui.text import plain
 
 
-@pytest.fixture(autouse=True)
-def fresh_store(tmp_path, monkeypatch):
-    """Each test saves into its own store: what one adds does not leak into the next."""
-    monkeypatch.setenv("BREAKEVEN_HOME", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("home")  # each test saves into its own store (conftest)
 
 
 def article_study(**overrides) -> cm.Study:

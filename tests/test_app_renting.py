@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from apptest_kit import app, figure, ok, open_inputs, plain, switch, traces
 from conftest import chart_text
 
 import costmodel as cm
 from costmodel.explain import recommendation, tokens
 from costmodel.study import DEFAULT_RENTALS
+
+pytestmark = pytest.mark.usefixtures("home")  # each test saves into its own store (conftest)
 
 
 def answer(at) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from conftest import click, save_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,11 +19,6 @@ from ui.text import plain
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    """A fresh store directory for the app under test."""
-    monkeypatch.setenv("BREAKEVEN_HOME", str(tmp_path))
-    return tmp_path
 
 
 def scenarios_page(query: dict[str, str] | None = None) -> AppTest:

@@ -26,9 +26,7 @@ HORIZON = 60
 MAC = "mac-studio-m3-ultra-256gb"
 
 
-@pytest.fixture(autouse=True)
-def fresh_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("BREAKEVEN_HOME", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("home")  # each test saves into its own store (conftest)
 
 
 def blend(price: cm.ApiPrice, input_share: float = 0.75, cached: float = 0.0) -> float:

@@ -40,10 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("BREAKEVEN_HOME", str(tmp_path))
-    return tmp_path
 
 
 def assert_inert(at: AppTest) -> None:

@@ -14,6 +14,7 @@ from apptest_kit import app, plain
 from ui import serve, warm
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("home")  # a store of its own: another test's additions change the cache key
 
 
 def fails(*args, **kwargs):
