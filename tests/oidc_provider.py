@@ -85,6 +85,18 @@ class Provider:
             "claims_supported": ["iss", "sub", "aud", "exp", "iat", "nonce", "email", "email_verified", "name"],
         }
 
+    def auth_secrets(self, redirect_uri: str) -> str:
+        """The ``[auth]`` section of a Streamlit secrets file that signs in against this provider
+        (``st.login``), with a new cookie secret."""
+        return (
+            "[auth]\n"
+            f'redirect_uri = "{redirect_uri}"\n'
+            f'cookie_secret = "{secrets.token_hex(32)}"\n'
+            f'client_id = "{self.client_id}"\n'
+            f'client_secret = "{self.client_secret}"\n'
+            f'server_metadata_url = "{self.metadata_url}"\n'
+        )
+
     def jwks(self) -> dict[str, Any]:
         return dict(KeySet([self.key]).as_dict(private=False))
 

@@ -208,14 +208,7 @@ def test_st_login_signs_in_through_the_local_provider(
         script = tmp_path / "login_app.py"
         script.write_text(LOGIN_APP)
         secrets_toml = tmp_path / "secrets.toml"
-        secrets_toml.write_text(
-            "[auth]\n"
-            f'redirect_uri = "{redirect_uri}"\n'
-            f'cookie_secret = "{secrets.token_hex(32)}"\n'
-            f'client_id = "{CLIENT_ID}"\n'
-            f'client_secret = "{CLIENT_SECRET}"\n'
-            f'server_metadata_url = "{provider.metadata_url}"\n'
-        )
+        secrets_toml.write_text(provider.auth_secrets(redirect_uri))
         with live_server.running_app(script=script, port=port, extra_args=["--secrets.files", str(secrets_toml)]) as base:
             for username in ("alice", "bob"):  # a fresh browser context each: no shared cookies
                 context = browser.new_context(**browser_context_args)

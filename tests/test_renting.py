@@ -36,18 +36,14 @@ SEVENTY_B = dict(model=hand_model(total_params_b=70.0, active_params_b=70.0, n_l
 
 
 def h100(**overrides) -> cm.Rental:
-    """An H100 at $2.50 an hour, billed by the minute, a 120 s start, weights loaded at 2 GB/s."""
+    """An H100 at $2.50 an hour, a 120 s start, weights loaded at 2 GB/s; the rest ``hand_rental``'s
+    (80 GB, storage $0.10 a GB-month, egress $0.05 a GB, billed by the minute)."""
     fields = dict(
         rental_id="hand-h100",
         name="1x H100 (Hand Cloud, on-demand)",
-        vram_gb_per_gpu=80.0,
         vram_bandwidth_gbs=3350.0,
         gpu_fp16_tflops=989.0,
         usd_per_hour=2.50,
-        storage_usd_per_gb_month=0.10,
-        egress_usd_per_gb=0.05,
-        billing_increment_s=60.0,
-        min_billing_s=60.0,
         cold_start_s=120.0,
         weights_load_gbs=2.0,
     )

@@ -5,7 +5,6 @@ each user sees their own scenarios and those shared, never another's private one
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,16 +30,7 @@ def team_app(pg_url: str, tmp_path) -> Iterator[tuple[str, Any, Store]]:
     redirect_uri = f"http://127.0.0.1:{port}/oauth2callback"  # the host the browser uses: cookies are per host
     with running_provider(CLIENT_ID, CLIENT_SECRET, [redirect_uri]) as provider:
         secrets_toml = tmp_path / "secrets.toml"
-        secrets_toml.write_text(
-            "[auth]\n"
-            f'redirect_uri = "{redirect_uri}"\n'
-            f'cookie_secret = "{secrets.token_hex(32)}"\n'
-            f'client_id = "{CLIENT_ID}"\n'
-            f'client_secret = "{CLIENT_SECRET}"\n'
-            f'server_metadata_url = "{provider.metadata_url}"\n'
-            "\n[connections.breakeven]\n"
-            f'url = "{pg_url}"\n'
-        )
+        secrets_toml.write_text(provider.auth_secrets(redirect_uri) + f'\n[connections.breakeven]\nurl = "{pg_url}"\n')
         env = {"BREAKEVEN_HOME": str(tmp_path / "home"), "BREAKEVEN_DATABASE_URL": ""}
         with running_app(env=env, port=port, extra_args=["--secrets.files", str(secrets_toml)]) as base:
             yield base, provider, Store(pg_url)

@@ -320,16 +320,25 @@ class Store:
                     if problem != "ok":
                         raise StoreError(f"{self.path}: {what} failed (the file is damaged: {problem})")
             except BaseException:
-                with contextlib.suppress(SQLAlchemyError, sqlite3.Error):
-                    if self.path is not None:
-                        db.exec_driver_sql("ROLLBACK")
-                    else:
-                        db.rollback()
+                self._end(db, commit=False)
                 raise
+            self._end(db, commit=True)
+
+    def _end(self, db: Connection, commit: bool) -> None:
+        """Commit or roll back what ``_transaction`` or ``_migrate`` began (SQLite's by hand: its
+        driver's own transactions are off). A failed rollback is passed over: the error that led to it
+        is the one to report."""
+        if commit:
             if self.path is not None:
                 db.exec_driver_sql("COMMIT")
             else:
                 db.commit()
+            return
+        with contextlib.suppress(SQLAlchemyError, sqlite3.Error):
+            if self.path is not None:
+                db.exec_driver_sql("ROLLBACK")
+            else:
+                db.rollback()
 
     @contextlib.contextmanager
     def _reading(self, what: str) -> Iterator[Connection]:
@@ -422,15 +431,9 @@ class Store:
                         db.execute(text(statement))
             self._set_version(db, SCHEMA_VERSION)
         except BaseException:
-            if self.path is not None:
-                db.exec_driver_sql("ROLLBACK")
-            else:
-                db.rollback()
+            self._end(db, commit=False)
             raise
-        if self.path is not None:
-            db.exec_driver_sql("COMMIT")
-        else:
-            db.commit()
+        self._end(db, commit=True)
 
     def check(self) -> None:
         """Raise ``StoreError`` unless the database is still a sound breakeven store that can be reached."""

@@ -506,21 +506,25 @@ def _anthropic_csv(header, records, rows: _Rows) -> UsageExport:
     return rows.export(fmt)
 
 
-def _openrouter_csv(header, records, rows: _Rows) -> UsageExport:
-    fmt = "OpenRouter activity"
-    if _needs(rows, header, ("created_at", "tokens_prompt", "tokens_completion"), fmt):
+def _by_row_csv(
+    header, records, rows: _Rows, fmt: str, date: str, model: str, tokens: tuple[str, str, str], cost: str
+) -> UsageExport:
+    """A row a day or a request: its ``date`` and ``model`` columns, ``tokens`` the input (holding its
+    cached part), cached input and output columns, and ``cost`` in dollars when the file has it."""
+    input_, cached, output = tokens
+    if _needs(rows, header, (date, input_, output), fmt):
         for i, row in records:
             rows.add(
                 i,
-                ("created_at", _cell(row, "created_at")),
-                _cell(row, "model_permaslug") or "(not named)",
+                (date, _cell(row, date)),
+                _cell(row, model),
                 {
-                    "input_tokens": ("tokens_prompt", (_cell(row, "tokens_prompt"), _cell(row, "tokens_cached"))),
+                    "input_tokens": (input_, (_cell(row, input_), _cell(row, cached))),
                     "cache_write_tokens": ("", 0),
-                    "cached_input_tokens": ("tokens_cached", _cell(row, "tokens_cached")),
-                    "output_tokens": ("tokens_completion", _cell(row, "tokens_completion")),
+                    "cached_input_tokens": (cached, _cell(row, cached)),
+                    "output_tokens": (output, _cell(row, output)),
                 },
-                ("cost_total", _cell(row, "cost_total")),
+                (cost, _cell(row, cost)),
             )
     return rows.export(fmt)
 
@@ -550,25 +554,6 @@ def _summary_csv(header, records, rows: _Rows, fmt: str, model_columns: tuple[st
 PLAIN_COLUMNS = ("date", "model", "input_tokens", "cached_input_tokens", "output_tokens")
 
 
-def _plain_csv(header, records, rows: _Rows) -> UsageExport:
-    fmt = "plain CSV"
-    if _needs(rows, header, ("date", "input_tokens", "output_tokens"), fmt):
-        for i, row in records:
-            rows.add(
-                i,
-                ("date", _cell(row, "date")),
-                _cell(row, "model") or "(not named)",
-                {
-                    "input_tokens": ("input_tokens", (_cell(row, "input_tokens"), _cell(row, "cached_input_tokens"))),
-                    "cache_write_tokens": ("", 0),
-                    "cached_input_tokens": ("cached_input_tokens", _cell(row, "cached_input_tokens")),
-                    "output_tokens": ("output_tokens", _cell(row, "output_tokens")),
-                },
-                ("cost_usd", _cell(row, "cost_usd")) if "cost_usd" in header else None,
-            )
-    return rows.export(fmt)
-
-
 def _from_csv(text: str, rows: _Rows) -> UsageExport | None:
     header, records = _csv_rows(text, rows.label)
     columns = set(header)
@@ -591,7 +576,8 @@ def _from_csv(text: str, rows: _Rows) -> UsageExport | None:
     if "num_model_requests" in columns or "input_cached_tokens" in columns:
         return _openai_usage_csv(header, records, rows)
     if "generation_id" in columns or "tokens_prompt" in columns:
-        return _openrouter_csv(header, records, rows)
+        return _by_row_csv(header, records, rows, "OpenRouter activity", "created_at", "model_permaslug",
+                           ("tokens_prompt", "tokens_cached", "tokens_completion"), "cost_total")
     if {"request_id", "prompt_tokens"} <= columns:
         return _litellm(((i, r) for i, r in records), rows, "LiteLLM spend logs")
     if {"Slug", "Prompt Tokens"} <= columns:
@@ -599,7 +585,8 @@ def _from_csv(text: str, rows: _Rows) -> UsageExport | None:
     if "Prompt Tokens" in columns and "Spend ($)" in columns:
         return _summary_csv(header, records, rows, "LiteLLM usage export", ("Model", "Model Group"), "Spend ($)")
     if "date" in columns and "input_tokens" in columns:
-        return _plain_csv(header, records, rows)
+        return _by_row_csv(header, records, rows, "plain CSV", "date", "model",
+                           ("input_tokens", "cached_input_tokens", "output_tokens"), "cost_usd")
     return None
 
 
