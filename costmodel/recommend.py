@@ -117,7 +117,7 @@ class Recommendation:
     @property
     def rival(self) -> Option | None:
         """The best way that is not a build: what the best build must beat (the runner-up when a build is best)."""
-        return next((o for o in self.options if o.kind != "build"), None)
+        return _rival(self.options)
 
 
 def linear_root(comparison: Comparison, name: str, low: float, high: float, target_usd: float | None = None) -> float | None:
@@ -150,7 +150,7 @@ def recommend(study: Study, segments: bool = True) -> Recommendation:
         Option("api", p.price_id, p.price_id, float(study.api(p.price_id).columns["api_usd"][-1]), None)
         for p in study.prices
     ]
-    cheapest_api = min(apis, key=lambda o: o.cost_usd)
+    cheapest_api = next(o for o in apis if o.key == study.primary_price.price_id)
     machines, unable, slow = [], [], []
     for b in study.machines:
         r = study.results[(b.machine_id, cheapest_api.key)]
@@ -177,7 +177,7 @@ def recommend(study: Study, segments: bool = True) -> Recommendation:
     options = tuple(sorted([*apis, *machines], key=lambda o: o.cost_usd))
     best_build = min((o for o in machines if o.kind == "build"), key=lambda o: o.cost_usd, default=None)
     best_rental = min((o for o in machines if o.kind == "rent"), key=lambda o: o.cost_usd, default=None)
-    rival = next((o for o in options if o.kind != "build"), None)
+    rival = _rival(options)
     volume = electricity = capex = None
     if best_build is not None:
         r = best_build.comparison
@@ -200,6 +200,10 @@ def recommend(study: Study, segments: bool = True) -> Recommendation:
     )
 
 
+def _rival(options: tuple[Option, ...]) -> Option | None:
+    return next((o for o in options if o.kind != "build"), None)
+
+
 #: a way's cost per million tokens at flat volumes [USD/Mtok], the boxes it buys at each, and
 #: whether it sends some of them to the API (a hybrid)
 Evaluator = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -210,34 +214,40 @@ def _evaluators(study: Study, price_id: str) -> dict[tuple[Kind, str, str], Eval
     holds the model and is fast enough, against ``price_id`` for its overflow; a build also as the
     boxes of it that serve the volume (up to ``MOST_BOXES``) where they cost less than its hybrid."""
     out: dict[tuple[Kind, str, str], Evaluator] = {}
+    grid = volume_grid()
     for p in study.prices:
         r = study.api(p.price_id)
-        out[("api", p.price_id, p.price_id)] = lambda v, r=r: (
-            flat_costs(r.scenario, r.throughput, v)[1],
+        # an API's cost per million tokens is the same at every flat volume: costed once
+        usd_per_mtok = float(flat_costs(r.scenario, r.throughput, grid[:1])[1][0])
+        out[("api", p.price_id, p.price_id)] = lambda v, c=usd_per_mtok: (
+            np.full(v.size, c),
             np.ones(v.size),
             np.zeros(v.size, dtype=bool),
         )
+    primary = price_id == study.primary_price.price_id  # the study's own curves are against that one
     for m in study.machines:
         r = study.results[(m.machine_id, price_id)]
         if r.verdict == Verdict.DOES_NOT_FIT or r.too_slow:
             continue
         kind: Kind = "rent" if m.rented else "build"
-        out[(kind, m.machine_id, machine_name(m))] = _machine_evaluator(r, study)
+        on_grid = study.volume_curve(m.machine_id)["local_usd_per_mtok"].to_numpy() if primary else None
+        out[(kind, m.machine_id, machine_name(m))] = _machine_evaluator(r, on_grid)
     return out
 
 
-def _machine_evaluator(r: Comparison, study: Study) -> Evaluator:
+def _machine_evaluator(r: Comparison, on_grid: np.ndarray | None = None) -> Evaluator:
     """A machine's cost per million tokens at flat volumes: as chosen (a build short of capacity as its
     hybrid), or for a build the boxes that serve the volume where they cost less (as ``recommend``
-    weighs them at the study's volume). Every number of boxes is one draw of the same engine run."""
+    weighs them at the study's volume). Every number of boxes is one draw of the same engine run.
+    ``on_grid``: its costs as chosen at ``volume_grid()``, when already made (the study's curve)."""
     s, speeds = r.scenario, r.throughput
     per_box = r.capacity_tok_per_month / s.boxes
 
     grid = volume_grid()
 
     def as_chosen(volumes: np.ndarray) -> np.ndarray:
-        if volumes.shape == grid.shape and np.array_equal(volumes, grid):  # the study's own curve, made once
-            return study.volume_curve(s.build.machine_id)["local_usd_per_mtok"].to_numpy(copy=True)
+        if on_grid is not None and volumes.shape == grid.shape and np.array_equal(volumes, grid):
+            return on_grid.copy()
         return flat_costs(s, speeds, volumes)[0]
 
     def cost(volumes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -316,11 +326,3 @@ def cheapest(study: Study, price_id: str | None = None) -> Cheapest:
         }
     )
     return Cheapest(tuple(out), envelope)
-
-
-def cheapest_at(segments: tuple[Segment, ...], tokens_per_month: float) -> Segment | None:
-    """The segment holding a flat volume [tokens/month], or None outside them."""
-    return next(
-        (s for s in segments if s.low_tok_per_month <= tokens_per_month <= s.high_tok_per_month),
-        None,
-    )

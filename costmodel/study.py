@@ -193,30 +193,6 @@ class Study:
             self._flat[machine_id] = volume_curve(self.primary(machine_id), volumes=volume_grid())
         return self._flat[machine_id]
 
-    def volume_curves(
-        self, min_tok_per_month: float = 1e6, max_tok_per_month: float = 1e10, points: int = 120
-    ) -> pd.DataFrame:
-        """Cost per million tokens against flat monthly volume for every machine that fits (long form)."""
-        frames = []
-        for machine in self.machines:
-            r = self.primary(machine.machine_id)
-            if r.verdict == Verdict.DOES_NOT_FIT:
-                continue
-            frame = volume_curve(r, min_tok_per_month, max_tok_per_month, points)
-            frame.insert(0, "build_id", machine.machine_id)
-            frames.append(frame)
-        if not frames:
-            return pd.DataFrame(
-                columns=[
-                    "build_id",
-                    "volume_tok_per_month",
-                    "local_usd_per_mtok",
-                    "api_usd_per_mtok",
-                    "within_capacity",
-                ]
-            )
-        return pd.concat(frames, ignore_index=True)
-
     def assumptions(self) -> list[str]:
         """The scenario in words, for a chart that must stand alone."""
         s = self.primary(self.first_id).scenario
