@@ -42,11 +42,11 @@ import functools
 import numpy as np
 import pandas as pd
 
-from .engine import Simulation, crossings, first_ahead, local_prefill_tok_s, price_trend_factors, simulate
+from .engine import Simulation, crossings, first_ahead, hours_per_api_token, price_trend_factors, simulate
 from .errors import CostModelError
 from .inputs import INPUTS
 from .memory import Fit, check_fit
-from .ownership import capacity_tok_per_month, hours_per_token, per_mtok
+from .ownership import capacity_tok_per_month, per_mtok
 from .pricing import blended_usd_per_mtok
 from .renting import MOST_INSTANCES, interruption_factor, restart_hours
 from .schema import Scenario
@@ -264,16 +264,7 @@ def compare(scenario: Scenario) -> Comparison:
     speeds = throughput(s, fit)
     prefill = speeds.prefill_tok_s  # as measured or estimated; the engine takes the prefix cache off
     runnable = speeds.decode_tok_s is not None and prefill is not None
-    hpt = (
-        hours_per_token(
-            speeds.decode_tok_s * s.speculative_speedup,
-            local_prefill_tok_s(prefill, s.prefix_cache_hit, u.cached_input_share),
-            u.input_share,
-        )
-        * s.local_tokens_per_api_token
-        if runnable
-        else None
-    )
+    hpt = hours_per_api_token(s, speeds.decode_tok_s, prefill, u.input_share, u.cached_input_share) if runnable else None
     on_hours, units = (HOURS_PER_DAY, MOST_INSTANCES) if b.rented else (s.hours_per_day, s.boxes)
     capacity = (
         capacity_tok_per_month(hpt, on_hours, s.busy_hours_per_day, s.peak_to_average, units)
@@ -444,7 +435,6 @@ def volume_curve(
         volume = np.asarray(volumes, dtype=float).ravel()
         if volume.size < 1 or not np.all(np.isfinite(volume)) or np.any(volume <= 0):
             raise CostModelError("volume_curve: volumes must be finite and above 0")
-        points = volume.size
     local, api = flat_costs(comparison.scenario, comparison.throughput, volume)
     return pd.DataFrame(
         {

@@ -132,6 +132,15 @@ def local_prefill_tok_s(prefill_tok_s, prefix_cache_hit: float | None, cached_in
     return prefill_tok_s / np.maximum(1.0 - hit, 1e-3)
 
 
+def hours_per_api_token(s: Scenario, decode_tok_s, prefill_tok_s, input_share, cached_input_share, speedup=None):
+    """Hours a machine works for each API token of the mix [h/token]: decode (times speculative
+    decoding's ``speedup``, the scenario's by default) and prefill (less the prefix cache's hits),
+    times the extra tokens a quant's quality gap asks for (``local_tokens_per_api_token``)."""
+    speedup = s.speculative_speedup if speedup is None else speedup
+    prefill = local_prefill_tok_s(prefill_tok_s, s.prefix_cache_hit, cached_input_share)
+    return hours_per_token(decode_tok_s * speedup, prefill, input_share) * s.local_tokens_per_api_token
+
+
 def _owning(s: Scenario, col: Mapping[str, np.ndarray], load_h: np.ndarray, horizon: int):
     """A bought machine's monthly flows, running costs and value if sold, for hours at load ``load_h``."""
     b, boxes = s.build, col["boxes"]
@@ -202,9 +211,9 @@ def simulate(scenario: Scenario, values: Values, prefill_tok_s: float | None, n:
     units = MOST_INSTANCES if b.rented else col["boxes"]  # the most machines that share the load
     runnable = "decode_tok_s" in col and prefill_tok_s is not None
     if runnable:
-        decode = col["decode_tok_s"] * col["speculative_speedup"]
-        prefill = local_prefill_tok_s(prefill_tok_s, s.prefix_cache_hit, col["cached_input_share"])
-        hpt = hours_per_token(decode, prefill, col["input_share"]) * s.local_tokens_per_api_token
+        hpt = hours_per_api_token(
+            s, col["decode_tok_s"], prefill_tok_s, col["input_share"], col["cached_input_share"], col["speculative_speedup"]
+        )
         needed_h = demand * hpt / units  # hours each machine works: they share the load
         load_h = np.minimum(needed_h, usable)
         over = needed_h > usable

@@ -32,6 +32,7 @@ from .breakeven import Comparison, Verdict
 from .glossary import GLOSSARY, unit
 from .schema import BUILD_PRICE_STALE_AFTER_DAYS, Build, Model, Rental
 from .speed import streams_at_floor
+from .units import HOURS_PER_DAY
 
 if TYPE_CHECKING:  # for the annotations only: recommend and history build on this module's imports
     from .history import CostsElsewhere, UsageHistory
@@ -627,7 +628,7 @@ def usage_words(history: UsageHistory, costs: CostsElsewhere, names: Mapping[str
         name = names.get(machine_id, machine_id)
         if hours is None:
             continue
-        share = hours / (h.window_days * 24.0)
+        share = hours / (h.window_days * HOURS_PER_DAY)
         more = ": more than one machine's time" if share > 1 else ""
         details.append(
             f"{hours:,.0f} hour{'s' if round(hours) != 1 else ''} of the {name} running {model_name} "

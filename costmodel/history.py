@@ -29,9 +29,8 @@ import numpy as np
 import pandas as pd
 
 from .breakeven import Comparison
-from .engine import local_prefill_tok_s
+from .engine import hours_per_api_token
 from .errors import CostModelError
-from .ownership import hours_per_token
 from .schema import ApiPrice, Usage, bounds
 from .units import DAYS_PER_MONTH, TOKENS_PER_MTOK
 
@@ -276,9 +275,8 @@ def hours_needed(history: UsageHistory, comparison: Comparison) -> float | None:
     if t.decode_tok_s is None or t.prefill_tok_s is None:
         return None
     s = comparison.scenario
-    prefill = local_prefill_tok_s(t.prefill_tok_s, s.prefix_cache_hit, history.cached_input_share)
-    per_token = hours_per_token(t.decode_tok_s * s.speculative_speedup, prefill, history.input_share)
-    return float(history.window_tokens * per_token * s.local_tokens_per_api_token / s.boxes)
+    per_token = hours_per_api_token(s, t.decode_tok_s, t.prefill_tok_s, history.input_share, history.cached_input_share)
+    return float(history.window_tokens * per_token / s.boxes)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -188,13 +188,30 @@ def age_days(seen: dt.date | None, today: dt.date) -> int | None:
     return None if seen is None else (today - seen).days
 
 
-class Build(Hardware):
+class _DatedPrice:
+    """A price and the day it was seen (a build's or a rental's): ``price_as_of``, else the row's
+    ``as_of``; stale past the class's ``stale_after_days``."""
+
+    @property
+    def price_seen(self) -> dt.date | None:
+        """When the price was seen: ``price_as_of``, else the row's ``as_of``."""
+        return self.price_as_of or self.as_of
+
+    def price_is_stale(self, today: dt.date) -> bool:
+        """The price was seen more than ``stale_after_days`` ago, or on no known day."""
+        age = age_days(self.price_seen, today)
+        return age is None or age > self.stale_after_days
+
+
+class Build(_DatedPrice, Hardware):
     """A machine to buy: its hardware, and what owning it costs (one row of ``data/builds.csv``).
 
     ``price_kind`` and ``price_as_of`` say what ``capex_usd`` is and when it was seen: a machine no
     longer sold new carries a used, clearance or estimated price, never a withdrawn list price.
     ``power_kind`` says what the power figures are.
     """
+
+    stale_after_days: typing.ClassVar[int] = BUILD_PRICE_STALE_AFTER_DAYS
 
     build_id: Id
     capex_usd: Annotated[float, Field(gt=0, le=100_000_000)]
@@ -205,16 +222,6 @@ class Build(Hardware):
     price_kind: PriceKind | None = None
     price_as_of: dt.date | None = None
     power_kind: PowerKind | None = None
-
-    @property
-    def price_seen(self) -> dt.date | None:
-        """When the price was seen: ``price_as_of``, else the row's ``as_of``."""
-        return self.price_as_of or self.as_of
-
-    def price_is_stale(self, today: dt.date) -> bool:
-        """The price was seen more than ``BUILD_PRICE_STALE_AFTER_DAYS`` ago, or on no known day."""
-        age = age_days(self.price_seen, today)
-        return age is None or age > BUILD_PRICE_STALE_AFTER_DAYS
 
     @model_validator(mode="after")
     def _consistent_power(self) -> Build:
@@ -258,7 +265,7 @@ RentalMode = Literal["always-on", "busy-hours", "scale-to-zero"]
 RENTAL_PRICE_STALE_AFTER_DAYS = 90
 
 
-class Rental(Hardware):
+class Rental(_DatedPrice, Hardware):
     """A machine rented by the hour: its hardware (the GPU row it gives, times ``gpu_count``, and
     the host), and what renting it costs (one row of ``data/rentals.csv`` joined to ``gpus.csv``).
 
@@ -268,6 +275,8 @@ class Rental(Hardware):
     community offers, ``interruptions_per_day`` (each one bills a restart again) are the offer's.
     ``commitment_months`` is a reserved offer's term.
     """
+
+    stale_after_days: typing.ClassVar[int] = RENTAL_PRICE_STALE_AFTER_DAYS
 
     rental_id: Id
     provider: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_plain_text)]
@@ -302,16 +311,6 @@ class Rental(Hardware):
     def rented(self) -> bool:
         """True: a rental is rented by the hour."""
         return True
-
-    @property
-    def price_seen(self) -> dt.date | None:
-        """When the hourly price was seen: ``price_as_of``, else the row's ``as_of``."""
-        return self.price_as_of or self.as_of
-
-    def price_is_stale(self, today: dt.date) -> bool:
-        """The price was seen more than ``RENTAL_PRICE_STALE_AFTER_DAYS`` ago, or on no known day."""
-        age = age_days(self.price_seen, today)
-        return age is None or age > RENTAL_PRICE_STALE_AFTER_DAYS
 
 
 def rental_of(gpu: Gpu, **offer: object) -> Rental:

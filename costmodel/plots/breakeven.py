@@ -12,7 +12,7 @@ from ..glossary import axis_title
 from ..explain import explain
 from ..explain import tokens as format_tokens
 from ..recommend import Cheapest
-from ..study import Study
+from ..study import VOLUME_SPAN, Study
 from .style import PALETTE, SCENARIO_DASHES, Spec, api_style, array, by_month, esc, finish
 
 
@@ -165,7 +165,7 @@ def cost_per_mtok(
     """
     names = dict(names or {})
     spec = Spec()
-    span = [1e6, 1e10]
+    span = list(VOLUME_SPAN)
     if cheapest is not None:
         _cheapest_band(spec, cheapest, names)
     for build in study.machines:
