@@ -224,6 +224,15 @@ def test_a_bad_json_row_is_named_by_its_place():
     assert len(export.records) == 2  # the first day's two models
 
 
+def test_a_costs_api_result_that_is_not_an_object_is_named_not_a_crash():
+    cost = {"object": "organization.costs.result", "line_item": "gpt-5, input", "quantity": 1_000_000.0,
+            "quantity_unit": "tokens", "amount": {"value": 1.25, "currency": "usd"}}  # fmt: skip
+    data = {"object": "page", "data": [{"start_time": 1793491200, "results": [cost, "garbage"]}]}
+    export = read_usage(json.dumps(data), "costs.json")
+    assert [(p.row, p.column) for p in export.problems] == [(2, "results")]
+    assert len(export.records) == 1 and export.records["input_tokens"].sum() == 1_000_000
+
+
 def test_no_readable_row_is_an_error_naming_the_first_problems():
     with pytest.raises(cm.CostModelError, match=r"no row could be read \(1 problem\(s\)\): x\.csv row 2, date"):
         read_usage("date,model,input_tokens,cached_input_tokens,output_tokens\nnope,m,1,0,1\n", "x.csv")

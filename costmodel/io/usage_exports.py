@@ -44,23 +44,14 @@ from typing import Any
 import pandas as pd
 
 from ..errors import CostModelError
+from ..history import COUNTS  # the counts a row carries, in ``RECORD_COLUMNS``' order
 from .rows import MAX_COLUMNS, Problem
 from .uploads import decoded_text, read_json
 
 #: the most bytes of a usage export read (Streamlit's own upload limit is set to the same)
 MAX_USAGE_BYTES = 10 * 1024 * 1024
 #: the columns of ``UsageExport.records``; the four token counts are disjoint [tokens]
-RECORD_COLUMNS = (
-    "date",
-    "model",
-    "input_tokens",
-    "cache_write_tokens",
-    "cached_input_tokens",
-    "output_tokens",
-    "cost_usd",
-)
-#: the counts a row carries, in ``RECORD_COLUMNS``' order
-COUNTS = ("input_tokens", "cache_write_tokens", "cached_input_tokens", "output_tokens")
+RECORD_COLUMNS = ("date", "model", *COUNTS, "cost_usd")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -406,16 +397,13 @@ def _from_json(data: Any, rows: _Rows) -> UsageExport | None:
         results = [r for b in data["data"] if isinstance(b, dict) for r in (b.get("results") or []) if isinstance(r, dict)]
         kinds = {r.get("object") for r in results}
         if "organization.costs.result" in kinds:
-            items = []
-            n = 0
-            for bucket in data["data"]:
-                for r in bucket.get("results") or [] if isinstance(bucket, dict) else []:
-                    n += 1
-                    amount = r.get("amount") if isinstance(r.get("amount"), dict) else {}
-                    items.append(
-                        (n, bucket.get("start_time"), r.get("line_item"), r.get("quantity"), r.get("quantity_unit"),
-                         amount.get("value"))
-                    )
+            items: list[tuple] = []
+
+            def cost_item(rows: _Rows, n: int, day: tuple, r: dict) -> None:
+                amount = r.get("amount") if isinstance(r.get("amount"), dict) else {}
+                items.append((n, day[1], r.get("line_item"), r.get("quantity"), r.get("quantity_unit"), amount.get("value")))
+
+            _buckets(data, rows, cost_item)
             return _openai_costs(items, rows, "OpenAI Costs API")
         if any(str(k).startswith("organization.usage.") for k in kinds) or any("input_cached_tokens" in r for r in results):
             _buckets(data, rows, _openai_usage_result)
