@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +104,21 @@ def texts(at: AppTest) -> list[str]:
         for element in getattr(at, kind):
             out += [str(getattr(element, attr, "") or "") for attr in ("label", "help")]
     return out
+
+
+def readable(markdown: str) -> str:
+    """Markdown as a person reads it: no bold marks, no colour or size directives."""
+    return re.sub(r":\w+\[", "", plain(markdown)).replace("]", "").replace("**", "")
+
+
+def card(at, name: str) -> str:
+    """The card of the build named ``name`` on the break-even page, as read."""
+    return next(readable(m.value) for m in at.markdown if plain(m.value).startswith(f"**{name}"))
+
+
+def answer_text(at) -> str:
+    """The break-even page's answer, its headline and the sentence under it, as read."""
+    found = [plain(m.value) for m in at.markdown if "tokens a month, " in plain(m.value) and "####" in m.value]
+    assert len(found) == 1, [plain(m.value) for m in at.markdown][:5]
+    i = [plain(m.value) for m in at.markdown].index(found[0])
+    return found[0].lstrip("# ") + " " + plain(at.markdown[i + 1].value)

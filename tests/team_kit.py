@@ -1,7 +1,7 @@
 """Throwaway PostgreSQL clusters and whole teams (PostgreSQL + replicas + HAProxy) for tests and benchmarks.
 
 Built from ``deploy/team.py``, on free loopback ports, in temporary directories removed on the way
-out. PostgreSQL or HAProxy missing raises ``MissingPackage`` naming the apt-get command: the tests
+out. PostgreSQL or HAProxy missing raises ``deploy.team.MissingPackage`` naming the apt-get command: the tests
 that need them fail, they are never skipped (``python3 tasks.py test`` installs both when root).
 
     with running_postgres() as (url, pg):     # url: postgresql+psycopg://breakeven@127.0.0.1:PORT/breakeven
@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from deploy import team as deploy  # noqa: E402
-from deploy.team import COOKIE, MissingPackage, Postgres, Team, TeamError  # noqa: E402,F401
+from deploy.team import COOKIE, Postgres, Team  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -46,14 +46,14 @@ def running_postgres() -> Iterator[tuple[str, Postgres]]:
 
 
 @contextlib.contextmanager
-def running_team(replicas: int = 2, home: Path | None = None) -> Iterator[Team]:
+def running_team(replicas: int = 2) -> Iterator[Team]:
     """A throwaway cluster, ``replicas`` Streamlit replicas and HAProxy, all on free ports.
 
     Every replica gets the cluster's URL in ``BREAKEVEN_DATABASE_URL``, one secrets file with one
-    cookie secret, and the same ``BREAKEVEN_HOME`` (``home``, else a new temporary directory), so
+    cookie secret, and the same ``BREAKEVEN_HOME`` (a new temporary directory), so
     that until the store reads the URL they share one SQLite file. Yields the ``Team``: ``url``
     (the proxy), ``replica_urls``, ``replicas``, ``kill_replica(name)``, ``restart_postgres()``,
-    ``postgres``. A part that does not start raises ``TeamError`` with the end of its log.
+    ``postgres``. A part that does not start raises ``deploy.team.TeamError`` with the end of its log.
     """
     deploy.require()
     scratch = Path(tempfile.mkdtemp(prefix="breakeven-team-"))
@@ -67,7 +67,7 @@ def running_team(replicas: int = 2, home: Path | None = None) -> Iterator[Team]:
             deploy.free_port(),
             scratch / "run",
             secrets_file,
-            home or scratch / "home",
+            scratch / "home",
             python=sys.executable,
         ) as t:
             yield t

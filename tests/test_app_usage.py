@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_kit import app, figure, ok, plain, switch
+from apptest_kit import answer_text, app, figure, ok, plain, switch
 from conftest import chart_text
 
 from costmodel.history import summarize
@@ -36,8 +36,7 @@ def test_a_pasted_ccusage_export_becomes_the_break_even_scenario():
     assert at.session_state["input_share"] == pytest.approx(round(history.input_share, 3))
     assert at.session_state["cached_input_share"] == pytest.approx(round(history.cached_input_share, 3))
     # the break-even page now answers for that volume
-    answer = next(plain(m.value) for m in at.markdown if "####" in m.value and "tokens a month, " in plain(m.value))
-    assert answer.lstrip("# ").startswith("For 644 M tokens a month")
+    assert answer_text(at).startswith("For 644 M tokens a month")
 
 
 def test_a_bad_paste_says_why_and_keeps_the_page():

@@ -13,7 +13,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_kit import app, figure, ok, open_inputs, shown_table, summary_table, switch, texts, traces
+from apptest_kit import (
+    answer_text,
+    app,
+    card,
+    figure,
+    ok,
+    open_inputs,
+    shown_table,
+    summary_table,
+    switch,
+    texts,
+    traces,
+)
 from conftest import chart_text
 
 import costmodel as cm
@@ -48,23 +60,6 @@ def api_spend(price: cm.ApiPrice, tokens_per_month: float = 50e6) -> float:
 
 def dollars(text: str) -> list[int]:
     return [int(d.replace(",", "")) for d in re.findall(r"\$([\d,]+)(?![\d.])", text)]
-
-
-def readable(markdown: str) -> str:
-    """Markdown as a person reads it: no bold marks, no colour or size directives."""
-    return re.sub(r":\w+\[", "", plain(markdown)).replace("]", "").replace("**", "")
-
-
-def card(at, name: str) -> str:
-    """The card of the build named ``name`` on the break-even page, as read."""
-    return next(readable(m.value) for m in at.markdown if plain(m.value).startswith(f"**{name}"))
-
-
-def answer_text(at) -> str:
-    found = [plain(m.value) for m in at.markdown if "tokens a month, " in plain(m.value) and "####" in m.value]
-    assert len(found) == 1, [plain(m.value) for m in at.markdown][:5]
-    i = [plain(m.value) for m in at.markdown].index(found[0])
-    return found[0].lstrip("# ") + " " + plain(at.markdown[i + 1].value)
 
 
 # --- the answer ----------------------------------------------------------------------------------

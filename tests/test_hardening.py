@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apptest_kit import app, open_inputs, texts
+from apptest_kit import app, figure, open_inputs, texts
 from faults import KINDS, damage, tmpfs
 from conftest import chart_text, click, hand_build, hand_price, hand_scenario
 from hostile import HOSTILE, NAMES, raw_markers
@@ -393,7 +393,7 @@ def test_a_model_with_a_shorter_context_clamps_it_with_a_notice(home):
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("at most 4,096 tokens" in plain(w.value) for w in at.warning)
     assert len(at.get("plotly_chart")) == 2
-    assert "4,096-token context" in chart_text(json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"])
+    assert "4,096-token context" in chart_text(figure(at, 0)["layout"]["title"]["text"])
     assert open_inputs(at, "Memory and speeds").number_input(key="context_tokens").value == 4096
 
 
