@@ -203,3 +203,51 @@ def test_another_programs_postgresql_database_is_left_untouched(postgres, pg_url
         ).scalars().all()
     engine.dispose()
     assert sorted(tables) == ["invoices"]  # nothing of ours was made in it
+
+
+def _save_my_build() -> None:
+    """A page that adds one build for this session (``ui.state.save``) and says what it then holds."""
+    import streamlit as st
+    from conftest import hand_build
+
+    from ui import state
+
+    try:
+        state.save(state.CUSTOM_BUILDS, hand_build(build_id="mine"))
+    except Exception as exc:  # the refusal, as the page would show it
+        st.error(str(exc))
+    st.write(",".join(sorted(state.custom(state.CUSTOM_BUILDS))))
+
+
+def test_the_teams_shared_additions_do_not_count_toward_my_cap(home, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    from conftest import hand_build
+
+    from ui import store as store_module
+
+    monkeypatch.setitem(store_module.MAX_ADDED, "builds", 2)
+    Store(home / "breakeven.sqlite3").as_owner(BOB).save(
+        hand_build(build_id="b1"), hand_build(build_id="b2"), shared=True
+    )
+    at = AppTest.from_function(_save_my_build, default_timeout=60).run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.markdown[-1].value == "b1,b2,mine"  # bob's two shared, and mine: the cap counts mine alone
+    assert set(Store(home / "breakeven.sqlite3").load(cm.Build)) == {"b1", "b2", "mine"}
+
+
+def test_a_store_that_cannot_be_opened_is_tried_once_a_session(home, monkeypatch):
+    from apptest_kit import app
+
+    import ui.state
+
+    tries = []
+
+    def unreachable(target):
+        tries.append(target)
+        raise StoreError(f"{target}: could not connect (the server is down)")
+
+    monkeypatch.setattr(ui.state, "_open", unreachable)
+    at = app()
+    assert any("Saving is off for this session" in w.value for w in at.warning)
+    at.number_input(key="electricity_usd_per_kwh").set_value(0.3).run()
+    assert len(tries) == 1, tries

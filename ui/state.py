@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 from pydantic import BaseModel
 
 import costmodel as cm
+from costmodel import plots
 from costmodel.io.catalog import with_snapshot
 from ui import auth, text
 from ui.store import MAX_ADDED, Store, StoreError, default_target
@@ -28,6 +29,7 @@ CUSTOM_RENTALS = "custom_rentals"
 FETCHED_SNAPSHOT = "fetched_snapshot"
 _FINGERPRINT = "_catalog_fingerprint"
 _CHECKED = "_store_checked"
+_OPEN_FAILED = "_store_open_failed"
 _KIND = {CUSTOM_BUILDS: cm.Build, CUSTOM_PRICES: cm.ApiPrice, CUSTOM_MODELS: cm.Model, CUSTOM_RENTALS: cm.Rental}
 _KEY = {CUSTOM_BUILDS: "build_id", CUSTOM_PRICES: "price_id", CUSTOM_MODELS: "model_id", CUSTOM_RENTALS: "rental_id"}
 
@@ -51,9 +53,15 @@ def target() -> str:
 
 
 def _opened() -> Store | StoreError:
+    """The store, or why it could not be opened: tried once per session (a database that is down
+    would otherwise be tried, and waited for, at every call)."""
+    failed = st.session_state.get(_OPEN_FAILED)
+    if failed is not None:
+        return failed
     try:
         return _open(target()).as_owner(auth.owner())
     except StoreError as exc:
+        st.session_state[_OPEN_FAILED] = exc
         return exc
 
 
@@ -97,14 +105,15 @@ def save(kind: str, *objects: cm.Build | cm.ApiPrice | cm.Model | cm.Rental) -> 
     Returns why they could not be saved for later sessions, or None.
     """
     table = custom(kind)
-    most = MAX_ADDED[kind.removeprefix("custom_")]
-    adding = {getattr(obj, _KEY[kind]) for obj in objects}
-    if len(set(table) | adding) > most:
-        raise cm.CostModelError(
-            f"at most {most:,} {kind.removeprefix('custom_')} may be added; {len(table):,} are added already and "
-            f"this adds {len(adding - set(table)):,}: delete some or add fewer"
-        )
     saved = store()
+    if saved is None:  # else the store holds to the cap, counting this user's own rows, not the team's shared ones
+        most = MAX_ADDED[kind.removeprefix("custom_")]
+        adding = {getattr(obj, _KEY[kind]) for obj in objects}
+        if len(set(table) | adding) > most:
+            raise cm.CostModelError(
+                f"at most {most:,} {kind.removeprefix('custom_')} may be added; {len(table):,} are added already "
+                f"and this adds {len(adding - set(table)):,}: delete some or add fewer"
+            )
     problem = store_problem()
     if saved is not None:
         try:
@@ -135,7 +144,7 @@ def catalogue_key(customs: Mapping[str, Mapping[str, BaseModel]], fetched: objec
     (``customs``: kind -> id -> row) and of the snapshot fetched (``fetched``, or None for the
     bundled one). The catalogue as shipped, with nothing added, is ``catalogue_key({})``."""
     digest = hashlib.sha256()
-    for kind in (CUSTOM_BUILDS, CUSTOM_PRICES, CUSTOM_MODELS, CUSTOM_RENTALS):
+    for kind in _KIND:
         for key, obj in sorted(customs.get(kind, {}).items()):
             digest.update(f"{kind}\0{key}\0".encode())
             digest.update(obj.model_dump_json().encode())
@@ -148,7 +157,7 @@ def fingerprint() -> str:
     """The ``catalogue_key`` of the catalogue this session sees. Two sessions with the same additions
     share cached views; a session whose additions differ never sees another's."""
     if _FINGERPRINT not in st.session_state:
-        customs = {kind: custom(kind) for kind in (CUSTOM_BUILDS, CUSTOM_PRICES, CUSTOM_MODELS, CUSTOM_RENTALS)}
+        customs = {kind: custom(kind) for kind in _KIND}
         st.session_state[_FINGERPRINT] = catalogue_key(customs, st.session_state.get(FETCHED_SNAPSHOT))
     return st.session_state[_FINGERPRINT]
 
@@ -180,6 +189,11 @@ def build_order(cat: cm.Catalog) -> list[str]:
     """Every build id in a fixed order: the catalogue's, then the user's; colours follow it."""
     base = list(base_catalog().builds)
     return base + [b for b in cat.builds if b not in base]
+
+
+def colours(cat: cm.Catalog, rental_ids: Iterable[str] = ()) -> dict[str, str]:
+    """Each machine's colour on every chart: builds by ``build_order``, rentals by their place in ``rental_ids``."""
+    return plots.build_colours(build_order(cat), rental_ids)
 
 
 def storage_banner() -> None:
