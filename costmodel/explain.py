@@ -85,6 +85,12 @@ def machine_name(machine: Build | Rental, width: int = 40) -> str:
     return short_name(machine.name, width)
 
 
+def machine_label(machine: Build | Rental, name: str | None = None) -> str:
+    """A machine's entry in a legend or a list (``name``, its name by default): a rental says it is rented."""
+    name = machine.name if name is None else name
+    return f"Rent: {name}" if machine.rented else name
+
+
 def short_names(names: Iterable[str], width: int = 40) -> list[str]:
     """``short_name`` of each, except where two would read the same: those keep their whole name.
 

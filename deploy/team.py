@@ -63,13 +63,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ui import paths
+from ui.paths import DATABASE_URL_ENV, HOME_ENV
 from ui.serve import command as serve_command
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 DATABASE = "breakeven"  # the role and the database the app uses
-DATABASE_URL_ENV = "BREAKEVEN_DATABASE_URL"
-HOME_ENV = "BREAKEVEN_HOME"
 COOKIE = "SERVERID"
 HEALTH = "/_stcore/health"
 #: Debian's packages for what this module runs
@@ -715,11 +715,6 @@ def _stop_leftovers(path: Path, marker: str) -> None:
         time.sleep(0.2)
 
 
-def default_home() -> Path:
-    home = os.environ.get(HOME_ENV)
-    return Path(home) if home else Path.home() / ".local" / "share" / "breakeven"
-
-
 def serve(
     replicas: int = 2,
     port: int = 8501,
@@ -733,7 +728,7 @@ def serve(
     ``data_dir`` holds the cluster and the cookie secret (``$BREAKEVEN_HOME/team`` by default). A
     replica that dies is started again on its port (at most once every 10 s).
     """
-    home = default_home()
+    home = paths.home()
     team_dir = Path(data_dir) if data_dir else home / "team"
     team_dir.mkdir(parents=True, exist_ok=True)
     team_dir.chmod(0o700)

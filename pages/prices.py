@@ -164,7 +164,7 @@ def rentals(cat: cm.Catalog, chosen: StudyInputs, today: dt.date) -> None:
             f"{stale} of these hourly prices were seen more than {RENTAL_PRICE_STALE_AFTER_DAYS} days ago: "
             "check them before you rent."
         )
-    tables.show(frame.drop(columns=["rental_id", "source"]), "rentals_table", rename={"stale": "Over 90 days old"})
+    tables.show(frame.drop(columns=["rental_id", "source"]), "rentals_table", rename={"stale": f"Over {RENTAL_PRICE_STALE_AFTER_DAYS} days old"})
     st.subheader("Add your own rental quote")
     st.caption(
         "Pick the GPU it gives (its memory, bandwidth and compute come from data/gpus.csv) and how many; "

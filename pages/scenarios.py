@@ -12,7 +12,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.explain import explain
+from costmodel.explain import explain, machine_label
 from costmodel.io.uploads import parse_scenarios
 from ui import auth, charts, inputs, params, state, text, uploads
 from ui.guard import run_page
@@ -146,7 +146,7 @@ def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
             rows.append(
                 {
                     "scenario": name,
-                    "build": f"Rent: {build.name}" if build.rented else build.name,
+                    "build": machine_label(build),
                     "verdict": explain(r).headline,
                     "local [USD/Mtok]": r.local_usd_per_mtok,
                     "API [USD/Mtok]": r.api_usd_per_mtok,
@@ -166,7 +166,7 @@ def compare_section(store: Store, saved: list, cat: cm.Catalog) -> None:
     )
     if len(studies) >= 2:
         rented = dict.fromkeys(r.rental_id for study in studies.values() for r in study.rentals)
-        spec = plots.scenario_overlay(studies, plots.build_colours(state.build_order(cat), rented))
+        spec = plots.scenario_overlay(studies, state.colours(cat, rented))
         charts.show(spec, "breakeven-scenarios", key="scenario_chart")
 
 

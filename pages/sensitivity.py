@@ -11,7 +11,7 @@ import streamlit as st
 
 import costmodel as cm
 from costmodel import plots
-from costmodel.explain import explain, price_words, rental_price_words, stale_prices, usd, value, verdict_words
+from costmodel.explain import explain, machine_label, price_words, rental_price_words, stale_prices, usd, value, verdict_words
 from costmodel.explain import tokens as format_tokens
 from costmodel.inputs import INPUTS
 from costmodel.sensitivity import base_values, default_ranges
@@ -86,12 +86,12 @@ def body() -> None:
     build = st.selectbox(
         "Build or rental",
         fitting,
-        format_func=lambda b: f"Rent: {b.name}" if b.rented else b.name,
+        format_func=machine_label,
         key="sensitivity_build",
     )
     r = result.primary(build.machine_id)
     scenario = r.scenario
-    colour = plots.build_colours(state.build_order(cat), [m.rental_id for m in result.rentals])[build.machine_id]
+    colour = state.colours(cat, [m.rental_id for m in result.rentals])[build.machine_id]
     if build.rented:
         terms = f"rented: {rental_price_words(build, result.as_of)}; {rental_mode_words(scenario)}"
     else:

@@ -37,7 +37,7 @@ def view(
     """The study, its answer and both charts for the inputs (one cached call, keyed as ``inputs.study``)."""
     result = inputs.study(_cat, catalog_key, study_inputs, today)
     answer_ = recommend(result)
-    colours = plots.build_colours(state.build_order(_cat), [r.rental_id for r in result.rentals])
+    colours = state.colours(_cat, [r.rental_id for r in result.rentals])
     names = plots.legend_names(result.machines)
     return (
         result,
@@ -100,7 +100,7 @@ def open_link(scenario_id: str) -> params.Loaded | str:
         found = store.scenario(scenario_id)
     except cm.CostModelError as exc:
         return f"The link's scenario: {exc}."
-    values = {k: list(v) if isinstance(v, tuple) else v for k, v in found.inputs.model_dump().items()}
+    values = params.widget_values(found.inputs)
     whose = "yours" if found.owner == store.owner else f"shared by {found.owner}: read-only, save a copy to keep changes"
     return params.Loaded(values, [f"Opened the scenario {found.name!r} ({whose})."])
 

@@ -46,8 +46,7 @@ def remember(new: dict[str, Any]) -> None:
 
 def open_breakeven(inputs: StudyInputs | dict[str, Any]) -> None:
     """Show ``inputs`` in the break-even page: its widgets start again from them."""
-    shown = inputs.model_dump() if isinstance(inputs, StudyInputs) else dict(inputs)
-    remember({k: list(v) if isinstance(v, tuple) else v for k, v in shown.items()})
+    remember(params.widget_values(inputs))
     for key in list(st.session_state):
         if key in params.DEFAULTS or str(key).split(":")[0] in params.PER_BUILD:
             del st.session_state[key]

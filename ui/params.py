@@ -22,10 +22,14 @@ TOKEN_STEPS: tuple[float, ...] = (
     (0.0,) + tuple(float(m * 10**k) for k in range(6, 10) for m in (1, 1.5, 2, 3, 4, 5, 7)) + (1e10,)
 )
 
+def widget_values(inputs: StudyInputs | dict[str, Any]) -> dict[str, Any]:
+    """``inputs`` as the page's widgets hold them: lists where a study keeps tuples of ids."""
+    shown = inputs.model_dump() if isinstance(inputs, StudyInputs) else inputs
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in shown.items()}
+
+
 #: the page's starting inputs (``StudyInputs``' defaults), lists where the page keeps lists
-DEFAULTS: dict[str, Any] = {
-    key: list(value) if isinstance(value, tuple) else value for key, value in StudyInputs().model_dump().items()
-}
+DEFAULTS: dict[str, Any] = widget_values(StudyInputs())
 
 __all__ = ["ARTICLE_BUILDS", "DEFAULTS", "MAX_BUILDS", "MAX_PRICES", "MAX_RENTALS", "TOKEN_STEPS"]
 

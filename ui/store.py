@@ -60,9 +60,8 @@ from costmodel.errors import CostModelError
 from costmodel.io.uploads import EXPORT_FORMAT, EXPORT_VERSION
 from costmodel.schema import ApiPrice, Build, Model, Rental
 from costmodel.study import StudyInputs, check_name
+from ui.paths import DATABASE_URL_ENV, home
 
-HOME_ENV = "BREAKEVEN_HOME"
-DATABASE_URL_ENV = "BREAKEVEN_DATABASE_URL"
 FILE_NAME = "breakeven.sqlite3"
 APPLICATION_ID = 0x42455645  # 'BEVE': marks an SQLite file as breakeven's (PRAGMA application_id)
 #: PostgreSQL's lock that one migration at a time holds (two replicas starting at once)
@@ -172,9 +171,7 @@ class SavedScenario:
 
 def default_path() -> Path:
     """``$BREAKEVEN_HOME/breakeven.sqlite3``, else ``~/.local/share/breakeven/breakeven.sqlite3``."""
-    home = os.environ.get(HOME_ENV)
-    base = Path(home) if home else Path.home() / ".local" / "share" / "breakeven"
-    return base / FILE_NAME
+    return home() / FILE_NAME
 
 
 def default_target() -> str | Path:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..breakeven import Comparison, Verdict
 from ..glossary import axis_title
-from ..explain import explain
+from ..explain import explain, machine_label
 from ..explain import tokens as format_tokens
 from ..recommend import Cheapest
 from ..study import VOLUME_SPAN, Study
@@ -31,8 +31,7 @@ RENT_DASH = "dashdot"
 
 def _label(machine, names: Mapping[str, str]) -> str:
     """A machine's legend entry: a rental says it is rented."""
-    name = names.get(machine.machine_id, machine.machine_id)
-    return f"Rent: {name}" if machine.rented else name
+    return machine_label(machine, names.get(machine.machine_id, machine.machine_id))
 
 
 def _finish(spec: Spec, study: Study, names: Mapping[str, str], question: str, height: int, notes: list[str]) -> dict:
